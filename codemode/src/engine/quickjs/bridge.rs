@@ -1,0 +1,212 @@
+//! The native functions the harness calls, and the Rust-side state they share with the
+//! run loop. No JavaScript value is kept here: pending promises and timer callbacks live
+//! in the harness, so nothing can outlive the runtime.
+
+use crate::limits::Limits;
+use rquickjs::{Ctx, Exception, Function, Object, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Why the run must stop, decided outside of JavaScript's control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    Cancelled,
+    Timeout,
+    OutputLimit,
+    TooManyCalls,
+}
+
+/// A host call made by the program and not yet routed.
+pub(super) struct NewCall {
+    pub id: u64,
+    pub target: String,
+    pub args: serde_json::Value,
+}
+
+#[derive(Default)]
+struct Calls {
+    made: usize,
+    next_id: u64,
+    new: VecDeque<NewCall>,
+}
+
+#[derive(Default)]
+struct Logs {
+    lines: Vec<String>,
+    bytes: usize,
+}
+
+#[derive(Default)]
+struct Timers {
+    next_id: u64,
+    due: BTreeSet<(Instant, u64)>,
+    by_id: HashMap<u64, Instant>,
+}
+
+/// State shared by the native functions and the run loop.
+pub(super) struct Bridge {
+    pub stop: Rc<Cell<Option<Stop>>>,
+    host_calls: usize,
+    log_bytes: usize,
+    calls: RefCell<Calls>,
+    logs: RefCell<Logs>,
+    timers: RefCell<Timers>,
+}
+
+impl Bridge {
+    pub(super) fn new(limits: &Limits, stop: Rc<Cell<Option<Stop>>>) -> Self {
+        Self {
+            stop,
+            host_calls: limits.host_calls,
+            log_bytes: limits.log_bytes,
+            calls: RefCell::default(),
+            logs: RefCell::default(),
+            timers: RefCell::default(),
+        }
+    }
+
+    /// Takes the calls made since the last time.
+    pub(super) fn take_new_calls(&self) -> VecDeque<NewCall> {
+        std::mem::take(&mut self.calls.borrow_mut().new)
+    }
+
+    /// Takes the captured console output.
+    pub(super) fn take_logs(&self) -> Vec<String> {
+        std::mem::take(&mut self.logs.borrow_mut().lines)
+    }
+
+    /// Removes and returns the id of a timer due at `now`.
+    pub(super) fn pop_due_timer(&self, now: Instant) -> Option<u64> {
+        let mut timers = self.timers.borrow_mut();
+        let first = *timers.due.first()?;
+        if first.0 > now {
+            return None;
+        }
+        timers.due.remove(&first);
+        timers.by_id.remove(&first.1);
+        Some(first.1)
+    }
+
+    /// When the next timer is due.
+    pub(super) fn next_timer(&self) -> Option<Instant> {
+        self.timers.borrow().due.first().map(|(at, _)| *at)
+    }
+
+    /// Timers not yet fired.
+    pub(super) fn pending_timers(&self) -> usize {
+        self.timers.borrow().due.len()
+    }
+
+    fn call<'js>(&self, ctx: &Ctx<'js>, target: String, args: Value<'js>) -> rquickjs::Result<f64> {
+        let args = match ctx.json_stringify(args) {
+            Ok(Some(text)) => serde_json::from_str(&text.to_string()?).unwrap_or_default(),
+            Ok(None) => serde_json::Value::Object(Default::default()),
+            Err(rquickjs::Error::Exception) => {
+                let reason = ctx.catch();
+                let reason = reason
+                    .as_exception()
+                    .and_then(Exception::message)
+                    .unwrap_or_else(|| "it is not JSON".to_owned());
+                return Err(Exception::throw_type(
+                    ctx,
+                    &format!("codemode.{target}: the arguments cannot be sent to the host as JSON: {reason}"),
+                ));
+            }
+            Err(other) => return Err(other),
+        };
+        let mut calls = self.calls.borrow_mut();
+        if calls.made >= self.host_calls {
+            self.stop.set(Some(Stop::TooManyCalls));
+            return Err(Exception::throw_internal(
+                ctx,
+                &format!("the program made more than {} host calls", self.host_calls),
+            ));
+        }
+        calls.made += 1;
+        calls.next_id += 1;
+        let id = calls.next_id;
+        calls.new.push_back(NewCall { id, target, args });
+        Ok(id as f64)
+    }
+
+    fn log(&self, ctx: &Ctx<'_>, level: i32, text: String) -> rquickjs::Result<()> {
+        let mut logs = self.logs.borrow_mut();
+        if self.stop.get() == Some(Stop::OutputLimit) {
+            return Ok(());
+        }
+        let line = match level {
+            1 => format!("[warn] {text}"),
+            2 => format!("[error] {text}"),
+            _ => text,
+        };
+        if logs.bytes + line.len() > self.log_bytes {
+            logs.lines.push(format!(
+                "[codemode] output truncated: the program printed more than {} bytes",
+                self.log_bytes
+            ));
+            self.stop.set(Some(Stop::OutputLimit));
+            return Err(Exception::throw_internal(ctx, "console output limit reached"));
+        }
+        logs.bytes += line.len();
+        logs.lines.push(line);
+        Ok(())
+    }
+
+    fn set_timer(&self, delay_ms: f64) -> f64 {
+        let mut timers = self.timers.borrow_mut();
+        timers.next_id += 1;
+        let id = timers.next_id;
+        let delay = Duration::from_secs_f64((delay_ms / 1000.0).clamp(0.0, 1e9));
+        let at = Instant::now() + delay;
+        timers.due.insert((at, id));
+        timers.by_id.insert(id, at);
+        id as f64
+    }
+
+    fn clear_timer(&self, id: f64) {
+        let mut timers = self.timers.borrow_mut();
+        let id = id as u64;
+        if let Some(at) = timers.by_id.remove(&id) {
+            timers.due.remove(&(at, id));
+        }
+    }
+}
+
+/// The native functions handed to the harness, in its parameter order.
+pub(super) fn natives<'js>(
+    ctx: &Ctx<'js>,
+    bridge: &Rc<Bridge>,
+) -> rquickjs::Result<(Function<'js>, Function<'js>, Function<'js>, Function<'js>)> {
+    let b = Rc::clone(bridge);
+    let call = Function::new(ctx.clone(), move |ctx: Ctx<'js>, target: String, args: Value<'js>| {
+        b.call(&ctx, target, args)
+    })?;
+    let b = Rc::clone(bridge);
+    let log = Function::new(ctx.clone(), move |ctx: Ctx<'js>, level: i32, text: String| {
+        b.log(&ctx, level, text)
+    })?;
+    let b = Rc::clone(bridge);
+    let set_timer = Function::new(ctx.clone(), move |delay: f64| b.set_timer(delay))?;
+    let b = Rc::clone(bridge);
+    let clear_timer = Function::new(ctx.clone(), move |id: f64| b.clear_timer(id))?;
+    Ok((call, log, set_timer, clear_timer))
+}
+
+/// The functions the harness returns for the run loop.
+pub(super) struct Harness<'js> {
+    pub settle: Function<'js>,
+    pub fire: Function<'js>,
+    pub run: Function<'js>,
+}
+
+impl<'js> Harness<'js> {
+    pub(super) fn from_object(object: &Object<'js>) -> rquickjs::Result<Self> {
+        Ok(Self {
+            settle: object.get("settle")?,
+            fire: object.get("fire")?,
+            run: object.get("run")?,
+        })
+    }
+}

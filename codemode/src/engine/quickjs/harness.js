@@ -1,0 +1,203 @@
+(function (hostCall, hostLog, hostSetTimer, hostClearTimer) {
+  "use strict";
+  // Everything the harness relies on is captured before user code runs, so a program
+  // that overwrites a built-in cannot redirect the harness.
+  const Obj = Object;
+  const Prom = Promise;
+  const Err = Error;
+  const TypeErr = TypeError;
+  const ProxyCtor = Proxy;
+  const WeakSetCtor = WeakSet;
+  const apply = Reflect.apply;
+  const create = Obj.create;
+  const defineProperty = Obj.defineProperty;
+  const getPrototypeOf = Obj.getPrototypeOf;
+  const isArray = Array.isArray;
+  const objectProto = Obj.prototype;
+  const stringify = JSON.stringify;
+  const toStr = String;
+  const weakAdd = WeakSetCtor.prototype.add;
+  const weakHas = WeakSetCtor.prototype.has;
+
+  class ToolError extends Err {}
+  defineProperty(ToolError.prototype, "name", { value: "ToolError" });
+  class UnknownToolError extends Err {}
+  defineProperty(UnknownToolError.prototype, "name", { value: "UnknownToolError" });
+
+  const pending = create(null);
+  const timers = create(null);
+  const nodes = create(null);
+
+  function describe(value) {
+    if (value === null) return "null";
+    if (isArray(value)) return "an array";
+    const type = typeof value;
+    if (type === "object") return "an instance of a class (pass a plain object literal)";
+    if (type === "string") return "a string";
+    if (type === "number") return "a number";
+    return "a " + type;
+  }
+
+  function call(path, argList) {
+    if (path === "") {
+      throw new TypeErr("codemode is a namespace, not a function: call a host function, e.g. codemode.name({ ... })");
+    }
+    if (argList.length > 1) {
+      throw new TypeErr("codemode." + path + " takes one object of keyword arguments, e.g. codemode." + path + "({ ... }); got " + argList.length + " arguments");
+    }
+    let args = argList[0];
+    if (args === undefined) {
+      args = {};
+    } else if (args === null || typeof args !== "object" || isArray(args)) {
+      throw new TypeErr("codemode." + path + " expects a plain object of keyword arguments, e.g. codemode." + path + "({ ... }); got " + describe(args));
+    } else {
+      const proto = getPrototypeOf(args);
+      if (proto !== objectProto && proto !== null) {
+        throw new TypeErr("codemode." + path + " expects a plain object of keyword arguments, e.g. codemode." + path + "({ ... }); got " + describe(args));
+      }
+    }
+    const id = hostCall(path, args);
+    return new Prom(function (resolve, reject) {
+      pending[id] = [resolve, reject, path];
+    });
+  }
+
+  function node(path) {
+    const cached = nodes[path];
+    if (cached !== undefined) return cached;
+    const made = new ProxyCtor(() => {}, {
+      get(_target, key) {
+        if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
+        return node(path === "" ? key : path + "." + key);
+      },
+      apply(_target, _this, argList) {
+        return call(path, argList);
+      },
+      set() {
+        return false;
+      },
+      defineProperty() {
+        return false;
+      },
+      deleteProperty() {
+        return false;
+      },
+    });
+    nodes[path] = made;
+    return made;
+  }
+
+  function render(value) {
+    if (typeof value === "string") return value;
+    if (value instanceof Err) {
+      try {
+        return toStr(value.name) + ": " + toStr(value.message);
+      } catch (_) {
+        return "[Error]";
+      }
+    }
+    if (value === undefined) return "undefined";
+    if (typeof value === "function") return "[Function " + (value.name || "anonymous") + "]";
+    if (typeof value === "symbol" || typeof value === "bigint") {
+      return typeof value === "bigint" ? toStr(value) + "n" : toStr(value);
+    }
+    if (value === null || typeof value !== "object") return toStr(value);
+    const seen = new WeakSetCtor();
+    try {
+      const text = stringify(value, function (_key, inner) {
+        if (inner === undefined) return "[undefined]";
+        if (typeof inner === "bigint") return toStr(inner) + "n";
+        if (typeof inner === "function") return "[Function " + (inner.name || "anonymous") + "]";
+        if (typeof inner === "symbol") return toStr(inner);
+        if (inner instanceof Err) return toStr(inner.name) + ": " + toStr(inner.message);
+        if (inner !== null && typeof inner === "object") {
+          if (apply(weakHas, seen, [inner])) return "[Circular]";
+          apply(weakAdd, seen, [inner]);
+        }
+        return inner;
+      });
+      return text === undefined ? toStr(value) : text;
+    } catch (error) {
+      let reason = "it cannot be converted to text";
+      try {
+        reason = toStr(error.name) + ": " + toStr(error.message);
+      } catch (_) {}
+      return "[unprintable " + (isArray(value) ? "array" : "object") + ": " + reason + "]";
+    }
+  }
+
+  function logger(level) {
+    return function (...values) {
+      let line = "";
+      for (let i = 0; i < values.length; i++) {
+        if (i > 0) line += " ";
+        line += render(values[i]);
+      }
+      hostLog(level, line);
+    };
+  }
+
+  const log = logger(0);
+  const console = {
+    log,
+    info: log,
+    debug: log,
+    trace: log,
+    dir: log,
+    warn: logger(1),
+    error: logger(2),
+  };
+
+  function setTimeout(callback, delay, ...args) {
+    if (typeof callback !== "function") {
+      throw new TypeErr("setTimeout expects a function as its first argument; got " + describe(callback));
+    }
+    let ms = +delay;
+    if (!(ms > 0)) ms = 0;
+    const id = hostSetTimer(ms);
+    timers[id] = [callback, args];
+    return id;
+  }
+
+  function clearTimeout(id) {
+    if (typeof id === "number" && timers[id] !== undefined) {
+      delete timers[id];
+      hostClearTimer(id);
+    }
+  }
+
+  const global = globalThis;
+  defineProperty(global, "codemode", { value: node(""), enumerable: false, writable: false, configurable: false });
+  defineProperty(global, "console", { value: console, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "setTimeout", { value: setTimeout, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "clearTimeout", { value: clearTimeout, enumerable: false, writable: true, configurable: true });
+
+  return {
+    // Called by the host when a call is answered: 0 = value, 1 = tool error, 2 = unknown tool.
+    settle(id, status, value) {
+      const entry = pending[id];
+      if (entry === undefined) return;
+      delete pending[id];
+      if (status === 0) {
+        entry[0](value);
+        return;
+      }
+      const error = status === 1 ? new ToolError(value) : new UnknownToolError(value);
+      defineProperty(error, "tool", { value: entry[2] });
+      entry[1](error);
+    },
+    // Called by the host when a timer is due.
+    fire(id) {
+      const entry = timers[id];
+      if (entry === undefined) return;
+      delete timers[id];
+      apply(entry[0], undefined, entry[1]);
+    },
+    // Runs the wrapped user code; an expression that evaluates to a function is called.
+    async run(compiled, isExpression) {
+      let result = await compiled();
+      if (isExpression && typeof result === "function") result = await result();
+      return result;
+    },
+  };
+})

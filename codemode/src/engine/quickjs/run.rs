@@ -1,0 +1,548 @@
+//! One run: a fresh runtime and context, the harness, the user's code, and the loop
+//! that answers host calls and fires timers until the program settles.
+
+use super::allocator::LimitedAllocator;
+use super::bridge::{self, Bridge, Harness, NewCall, Stop};
+use super::exception;
+use crate::dispatch;
+use crate::engine::{Inbound, Outbound, Routing, RunSpec};
+use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::session::HostCall;
+use crate::source::{self, Form, StripError, FILENAME};
+use rquickjs::context::EvalOptions;
+use rquickjs::promise::PromiseState;
+use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value};
+use serde_json::Value as Json;
+use std::cell::Cell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Instant;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::AbortHandle;
+
+const HARNESS: &str = include_str!("harness.js");
+
+/// Settle statuses understood by the harness.
+const ANSWER_VALUE: i32 = 0;
+const ANSWER_TOOL_ERROR: i32 = 1;
+const ANSWER_UNKNOWN_TOOL: i32 = 2;
+
+/// Runs `spec` to its outcome on the current thread.
+pub(super) fn run(
+    spec: RunSpec,
+    inbound_tx: mpsc::Sender<Inbound>,
+    inbound: mpsc::Receiver<Inbound>,
+    outbound: &UnboundedSender<Outbound>,
+    cancel: Arc<AtomicBool>,
+) -> Outcome {
+    if spec.code.len() > spec.limits.source_bytes {
+        return Outcome::failure(
+            ExecError::new(
+                ErrorKind::SourceTooLarge,
+                format!(
+                    "the code is {} bytes; the limit is {} bytes: send a shorter program",
+                    spec.code.len(),
+                    spec.limits.source_bytes
+                ),
+            ),
+            Vec::new(),
+        );
+    }
+    let deadline = Instant::now() + spec.limits.timeout;
+    let out_of_memory = Rc::new(Cell::new(false));
+    let stop = Rc::new(Cell::new(None));
+    let runtime = match Runtime::new_with_alloc(LimitedAllocator::new(
+        spec.limits.memory_bytes,
+        Rc::clone(&out_of_memory),
+    )) {
+        Ok(runtime) => runtime,
+        Err(error) => return internal(format!("could not create a JavaScript runtime: {error}")),
+    };
+    runtime.set_max_stack_size(spec.limits.stack_bytes);
+    {
+        let stop = Rc::clone(&stop);
+        let out_of_memory = Rc::clone(&out_of_memory);
+        let cancel = Arc::clone(&cancel);
+        runtime.set_interrupt_handler(Some(Box::new(move || {
+            if stop.get().is_some() || out_of_memory.get() {
+                return true;
+            }
+            if cancel.load(Ordering::Relaxed) {
+                stop.set(Some(Stop::Cancelled));
+                return true;
+            }
+            if Instant::now() >= deadline {
+                stop.set(Some(Stop::Timeout));
+                return true;
+            }
+            false
+        })));
+    }
+    let context = match Context::full(&runtime) {
+        Ok(context) => context,
+        Err(error) => {
+            let error = if out_of_memory.get() {
+                ExecError::new(ErrorKind::Memory, memory_message(spec.limits.memory_bytes))
+            } else {
+                ExecError::new(ErrorKind::Internal, format!("could not create a JavaScript context: {error}"))
+            };
+            return Outcome::failure(error, Vec::new());
+        }
+    };
+    let bridge = Rc::new(Bridge::new(&spec.limits, Rc::clone(&stop)));
+    let mut run = Run {
+        spec: &spec,
+        bridge: &bridge,
+        out_of_memory: &out_of_memory,
+        cancel: &cancel,
+        deadline,
+        inbound_tx,
+        inbound,
+        outbound,
+        in_flight: HashMap::new(),
+        waiting: VecDeque::new(),
+    };
+    let outcome = context.with(|ctx| run.execute(&ctx));
+    run.abort_in_flight();
+    outcome
+}
+
+fn internal(message: String) -> Outcome {
+    Outcome::failure(ExecError::new(ErrorKind::Internal, message), Vec::new())
+}
+
+fn memory_message(limit: usize) -> String {
+    format!(
+        "the program used more than its memory limit of {} MiB: work on less data at once",
+        limit / (1024 * 1024)
+    )
+}
+
+/// A call that has been routed and not yet answered.
+struct InFlight {
+    abort: Option<AbortHandle>,
+    surfaced: Option<(String, Json)>,
+}
+
+struct Run<'a> {
+    spec: &'a RunSpec,
+    bridge: &'a Rc<Bridge>,
+    out_of_memory: &'a Rc<Cell<bool>>,
+    cancel: &'a Arc<AtomicBool>,
+    deadline: Instant,
+    inbound_tx: mpsc::Sender<Inbound>,
+    inbound: mpsc::Receiver<Inbound>,
+    outbound: &'a UnboundedSender<Outbound>,
+    in_flight: HashMap<u64, InFlight>,
+    waiting: VecDeque<NewCall>,
+}
+
+/// What the loop does after a step.
+enum Step<T> {
+    Continue,
+    Done(T),
+}
+
+impl<'a> Run<'a> {
+    fn execute<'js>(&mut self, ctx: &Ctx<'js>) -> Outcome {
+        let result = self.drive(ctx);
+        let logs = self.bridge.take_logs();
+        match result {
+            Ok(value) => Outcome::success(value, logs),
+            Err(error) => Outcome::failure(error, logs),
+        }
+    }
+
+    fn drive<'js>(&mut self, ctx: &Ctx<'js>) -> Result<Json, ExecError> {
+        let harness = self.install_harness(ctx)?;
+        let (compiled, form) = self.compile(ctx)?;
+        let started = harness
+            .run
+            .call::<_, Promise>((compiled, form == Form::Expression))
+            .catch(ctx);
+        let promise = match started {
+            Ok(promise) => promise,
+            Err(caught) => return Err(self.failure(ctx, caught)),
+        };
+        loop {
+            if let Step::Done(result) = self.step(ctx, &harness, &promise)? {
+                return Ok(result);
+            }
+        }
+    }
+
+    fn install_harness<'js>(&self, ctx: &Ctx<'js>) -> Result<Harness<'js>, ExecError> {
+        let installed = (|| {
+            let mut options = EvalOptions::default();
+            options.global = true;
+            options.strict = true;
+            options.filename = Some("harness.js".to_owned());
+            let factory: Function = ctx.eval_with_options(HARNESS, options)?;
+            let object: Object = factory.call(bridge::natives(ctx, self.bridge)?)?;
+            Harness::from_object(&object)
+        })()
+        .catch(ctx);
+        installed.map_err(|caught| self.failure(ctx, caught))
+    }
+
+    /// Compiles the code as an expression, then as statements, then as TypeScript.
+    fn compile<'js>(&self, ctx: &Ctx<'js>) -> Result<(Function<'js>, Form), ExecError> {
+        let code = &self.spec.code;
+        let mut first_error = None;
+        for form in Form::ALL {
+            match self.compile_wrapped(ctx, form.wrap(code)) {
+                Ok(function) => return Ok((function, form)),
+                Err(error) => first_error = Some(error),
+            }
+        }
+        let mut unsupported = None;
+        for form in Form::ALL {
+            match source::strip_typescript(&form.wrap(code)) {
+                Ok(stripped) => {
+                    if let Ok(function) = self.compile_wrapped(ctx, stripped) {
+                        return Ok((function, form));
+                    }
+                }
+                Err(StripError::Unsupported {
+                    message,
+                    line,
+                    column,
+                }) => {
+                    unsupported.get_or_insert(ExecError {
+                        line,
+                        column,
+                        name: Some("SyntaxError".to_owned()),
+                        ..ExecError::new(
+                            ErrorKind::Syntax,
+                            format!("SyntaxError: unsupported TypeScript: {message}"),
+                        )
+                    });
+                }
+                Err(StripError::Invalid) => {}
+            }
+        }
+        Err(unsupported
+            .or(first_error)
+            .unwrap_or_else(|| ExecError::new(ErrorKind::Syntax, "the code does not parse")))
+    }
+
+    fn compile_wrapped<'js>(&self, ctx: &Ctx<'js>, wrapped: String) -> Result<Function<'js>, ExecError> {
+        let mut options = EvalOptions::default();
+        options.global = true;
+        options.strict = false;
+        options.backtrace_barrier = true;
+        options.filename = Some(FILENAME.to_owned());
+        ctx.eval_with_options::<Function, _>(wrapped, options)
+            .catch(ctx)
+            .map_err(|caught| {
+                let mut error = self.failure(ctx, caught);
+                if error.kind == ErrorKind::Exception {
+                    error.kind = ErrorKind::Syntax;
+                }
+                error
+            })
+    }
+
+    /// One turn of the loop: run queued jobs, settle, route calls, fire timers, wait.
+    fn step<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        promise: &Promise<'js>,
+    ) -> Result<Step<Json>, ExecError> {
+        while ctx.execute_pending_job() {}
+        self.check_stopped()?;
+        match promise.state() {
+            PromiseState::Resolved => return self.finish(ctx, promise).map(Step::Done),
+            PromiseState::Rejected => {
+                let reason = promise.result::<Value>().map(|r| r.catch(ctx));
+                return Err(match reason {
+                    Some(Err(caught)) => self.failure(ctx, caught),
+                    _ => ExecError::new(ErrorKind::Internal, "the program's promise was rejected without a reason"),
+                });
+            }
+            PromiseState::Pending => {}
+        }
+        if self.route_calls(ctx, harness)? {
+            return Ok(Step::Continue);
+        }
+        let now = Instant::now();
+        if let Some(id) = self.bridge.pop_due_timer(now) {
+            harness
+                .fire
+                .call::<_, ()>((id as f64,))
+                .catch(ctx)
+                .map_err(|caught| self.failure(ctx, caught))?;
+            return Ok(Step::Continue);
+        }
+        if now >= self.deadline {
+            return Err(self.stopped_error(Stop::Timeout));
+        }
+        let wake = self
+            .bridge
+            .next_timer()
+            .map_or(self.deadline, |at| at.min(self.deadline));
+        match self.inbound.recv_timeout(wake.saturating_duration_since(now)) {
+            Ok(message) => self.receive(ctx, harness, message)?,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(ExecError::new(ErrorKind::Internal, "the run lost its host"));
+            }
+        }
+        Ok(Step::Continue)
+    }
+
+    fn receive<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        message: Inbound,
+    ) -> Result<(), ExecError> {
+        match message {
+            Inbound::Cancel => {
+                self.bridge.stop.set(Some(Stop::Cancelled));
+                Err(self.stopped_error(Stop::Cancelled))
+            }
+            Inbound::Answer { call_id, answer } => {
+                if self.in_flight.remove(&call_id).is_none() {
+                    return Ok(());
+                }
+                match answer {
+                    Ok(value) => self.settle_value(ctx, harness, call_id, &value),
+                    Err(message) => self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message),
+                }
+            }
+            Inbound::Dispatch { call_id } => {
+                let Some(call) = self.in_flight.get_mut(&call_id) else {
+                    return Ok(());
+                };
+                let Some((target, args)) = call.surfaced.take() else {
+                    return Ok(());
+                };
+                match self.spec.registry.get(&target) {
+                    Some(function) => {
+                        let abort = self.spawn(function.clone(), call_id, args);
+                        if let Some(call) = self.in_flight.get_mut(&call_id) {
+                            call.abort = Some(abort);
+                        }
+                        Ok(())
+                    }
+                    None => {
+                        self.in_flight.remove(&call_id);
+                        let message = self.unknown_message(&target);
+                        self.settle_error(ctx, harness, call_id, ANSWER_UNKNOWN_TOOL, &message)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Routes new calls while there is room in flight; true when a call was settled
+    /// at once and the program may have more to do.
+    fn route_calls<'js>(&mut self, ctx: &Ctx<'js>, harness: &Harness<'js>) -> Result<bool, ExecError> {
+        self.waiting.extend(self.bridge.take_new_calls());
+        let mut settled = false;
+        while self.in_flight.len() < self.spec.limits.host_calls_in_flight {
+            let Some(call) = self.waiting.pop_front() else { break };
+            let registered = self.spec.registry.get(&call.target);
+            match (self.spec.routing, registered) {
+                (Routing::Host, _) | (Routing::RegisteredThenHost, None) => {
+                    self.in_flight.insert(
+                        call.id,
+                        InFlight {
+                            abort: None,
+                            surfaced: (self.spec.routing == Routing::Host)
+                                .then(|| (call.target.clone(), call.args.clone())),
+                        },
+                    );
+                    let _ = self.outbound.send(Outbound::HostCall(HostCall {
+                        call_id: call.id,
+                        target: call.target,
+                        input: call.args,
+                        registered: registered.is_some(),
+                    }));
+                }
+                (_, Some(function)) => {
+                    let abort = self.spawn(function.clone(), call.id, call.args);
+                    self.in_flight.insert(
+                        call.id,
+                        InFlight {
+                            abort: Some(abort),
+                            surfaced: None,
+                        },
+                    );
+                }
+                (Routing::RegisteredOnly, None) => {
+                    let message = self.unknown_message(&call.target);
+                    self.settle_error(ctx, harness, call.id, ANSWER_UNKNOWN_TOOL, &message)?;
+                    settled = true;
+                }
+            }
+        }
+        Ok(settled)
+    }
+
+    fn unknown_message(&self, target: &str) -> String {
+        format!(
+            "codemode.{target} does not exist; available: {}",
+            self.spec.registry.available()
+        )
+    }
+
+    fn spawn(&self, function: crate::registry::HostFunction, call_id: u64, args: Json) -> AbortHandle {
+        let reply = self.inbound_tx.clone();
+        dispatch::spawn(
+            &self.spec.runtime,
+            function,
+            args,
+            self.spec.limits.host_call_timeout,
+            move |answer| {
+                let _ = reply.send(Inbound::Answer { call_id, answer });
+            },
+        )
+    }
+
+    fn settle_value<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        call_id: u64,
+        value: &Json,
+    ) -> Result<(), ExecError> {
+        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+        let settled = ctx
+            .json_parse(text)
+            .and_then(|value| harness.settle.call::<_, ()>((call_id as f64, ANSWER_VALUE, value)))
+            .catch(ctx);
+        settled.map_err(|caught| self.failure(ctx, caught))
+    }
+
+    fn settle_error<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        call_id: u64,
+        status: i32,
+        message: &str,
+    ) -> Result<(), ExecError> {
+        harness
+            .settle
+            .call::<_, ()>((call_id as f64, status, message))
+            .catch(ctx)
+            .map_err(|caught| self.failure(ctx, caught))
+    }
+
+    /// Converts the settled result to JSON under the result limit.
+    fn finish<'js>(&self, ctx: &Ctx<'js>, promise: &Promise<'js>) -> Result<Json, ExecError> {
+        let value = match promise.result::<Value>() {
+            Some(Ok(value)) => value,
+            _ => return Err(ExecError::new(ErrorKind::Internal, "the program's result could not be read")),
+        };
+        let text = match ctx.json_stringify(value).catch(ctx) {
+            Ok(Some(text)) => text.to_string().map_err(|error| {
+                ExecError::new(ErrorKind::ResultNotJson, format!("the result is not valid text: {error}"))
+            })?,
+            Ok(None) => return Ok(Json::Null),
+            Err(caught) => {
+                self.check_stopped()?;
+                let reason = exception::describe(ctx, caught_value(ctx, caught), ErrorKind::ResultNotJson);
+                let hint = if reason.message.contains("circular") {
+                    "the result contains a cycle, which JSON cannot represent: return a tree of plain values"
+                } else if reason.message.to_lowercase().contains("bigint") {
+                    "the result contains a BigInt, which JSON cannot represent: convert it with String() or Number()"
+                } else {
+                    "the result cannot be converted to JSON"
+                };
+                return Err(ExecError::new(ErrorKind::ResultNotJson, format!("{hint} ({})", reason.message)));
+            }
+        };
+        self.check_stopped()?;
+        if text.len() > self.spec.limits.result_bytes {
+            return Err(ExecError::new(
+                ErrorKind::ResultTooLarge,
+                format!(
+                    "the result is {} bytes of JSON; the limit is {} bytes: return less data or a summary",
+                    text.len(),
+                    self.spec.limits.result_bytes
+                ),
+            ));
+        }
+        serde_json::from_str(&text).map_err(|error| {
+            ExecError::new(ErrorKind::ResultNotJson, format!("the result is not valid JSON: {error}"))
+        })
+    }
+
+    /// Fails with the reason the run was stopped from outside JavaScript, if any.
+    fn check_stopped(&self) -> Result<(), ExecError> {
+        if self.out_of_memory.get() {
+            return Err(ExecError::new(ErrorKind::Memory, memory_message(self.spec.limits.memory_bytes)));
+        }
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(self.stopped_error(Stop::Cancelled));
+        }
+        match self.bridge.stop.get() {
+            Some(stop) => Err(self.stopped_error(stop)),
+            None => Ok(()),
+        }
+    }
+
+    fn stopped_error(&self, stop: Stop) -> ExecError {
+        let limits = &self.spec.limits;
+        match stop {
+            Stop::Cancelled => ExecError::new(ErrorKind::Cancelled, "the run was cancelled by its host"),
+            Stop::Timeout => ExecError::new(
+                ErrorKind::Timeout,
+                format!(
+                    "the program did not finish within {} ms ({} host calls and {} timers still pending)",
+                    limits.timeout.as_millis(),
+                    self.in_flight.len() + self.waiting.len(),
+                    self.bridge.pending_timers()
+                ),
+            ),
+            Stop::OutputLimit => ExecError::new(
+                ErrorKind::OutputLimit,
+                format!(
+                    "the program printed more than {} bytes of console output: log less, or return data instead",
+                    limits.log_bytes
+                ),
+            ),
+            Stop::TooManyCalls => ExecError::new(
+                ErrorKind::TooManyCalls,
+                format!(
+                    "the program made more than {} host calls: batch the work into fewer calls",
+                    limits.host_calls
+                ),
+            ),
+        }
+    }
+
+    /// The error for a caught failure: a stop decided outside JavaScript wins over
+    /// whatever JavaScript threw.
+    fn failure<'js>(&self, ctx: &Ctx<'js>, caught: CaughtError<'js>) -> ExecError {
+        if let Err(stopped) = self.check_stopped() {
+            return stopped;
+        }
+        match caught {
+            CaughtError::Error(error) => ExecError::new(ErrorKind::Internal, format!("engine error: {error}")),
+            other => exception::describe(ctx, caught_value(ctx, other), ErrorKind::Exception),
+        }
+    }
+
+    fn abort_in_flight(&mut self) {
+        for (_, call) in self.in_flight.drain() {
+            if let Some(abort) = call.abort {
+                abort.abort();
+            }
+        }
+    }
+}
+
+fn caught_value<'js>(ctx: &Ctx<'js>, caught: CaughtError<'js>) -> Value<'js> {
+    match caught {
+        CaughtError::Exception(exception) => exception.into_value(),
+        CaughtError::Value(value) => value,
+        CaughtError::Error(_) => Value::new_undefined(ctx.clone()),
+    }
+}

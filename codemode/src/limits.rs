@@ -1,0 +1,108 @@
+//! The resource limits of a run.
+
+use std::time::Duration;
+
+/// Resource limits applied to every run of an [`Executor`](crate::Executor).
+///
+/// Each limit, when hit, ends the run with its own [`ErrorKind`](crate::ErrorKind) and
+/// never affects the host process or other runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Wall-clock time for the whole run, including time spent awaiting host calls
+    /// and timers. Default: 30 s.
+    pub timeout: Duration,
+    /// Bytes the JavaScript heap may allocate, including ArrayBuffer and typed-array
+    /// storage. Default: 64 MiB.
+    pub memory_bytes: usize,
+    /// Bytes of native stack JavaScript may use, which bounds recursion depth.
+    /// Default: 1 MiB.
+    pub stack_bytes: usize,
+    /// Bytes of source code accepted. Default: 1 MiB.
+    pub source_bytes: usize,
+    /// Bytes of console output kept; beyond it the logs end with a marker line and the
+    /// run fails with `output_limit`. Default: 256 KiB.
+    pub log_bytes: usize,
+    /// Bytes of the result's JSON text. Default: 4 MiB.
+    pub result_bytes: usize,
+    /// Host calls one run may make. Default: 10,000.
+    pub host_calls: usize,
+    /// Host calls one run may have in flight at once; further calls wait their turn.
+    /// Default: 64.
+    pub host_calls_in_flight: usize,
+    /// Time one host function may take before its call fails; `None` leaves only the
+    /// run's timeout. Default: `None`.
+    pub host_call_timeout: Option<Duration>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            memory_bytes: 64 * 1024 * 1024,
+            stack_bytes: 1024 * 1024,
+            source_bytes: 1024 * 1024,
+            log_bytes: 256 * 1024,
+            result_bytes: 4 * 1024 * 1024,
+            host_calls: 10_000,
+            host_calls_in_flight: 64,
+            host_call_timeout: None,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the wall-clock timeout of a run.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the memory limit of a run, in bytes.
+    pub fn with_memory_bytes(mut self, bytes: usize) -> Self {
+        self.memory_bytes = bytes;
+        self
+    }
+
+    /// Sets the stack limit of a run, in bytes.
+    pub fn with_stack_bytes(mut self, bytes: usize) -> Self {
+        self.stack_bytes = bytes;
+        self
+    }
+
+    /// Sets the largest accepted source, in bytes.
+    pub fn with_source_bytes(mut self, bytes: usize) -> Self {
+        self.source_bytes = bytes;
+        self
+    }
+
+    /// Sets the console output kept per run, in bytes.
+    pub fn with_log_bytes(mut self, bytes: usize) -> Self {
+        self.log_bytes = bytes;
+        self
+    }
+
+    /// Sets the largest result, in bytes of JSON.
+    pub fn with_result_bytes(mut self, bytes: usize) -> Self {
+        self.result_bytes = bytes;
+        self
+    }
+
+    /// Sets the number of host calls a run may make.
+    pub fn with_host_calls(mut self, calls: usize) -> Self {
+        self.host_calls = calls;
+        self
+    }
+
+    /// Sets the number of host calls a run may have in flight at once (at least 1).
+    pub fn with_host_calls_in_flight(mut self, calls: usize) -> Self {
+        self.host_calls_in_flight = calls.max(1);
+        self
+    }
+
+    /// Sets the time one host function may take.
+    pub fn with_host_call_timeout(mut self, timeout: Duration) -> Self {
+        self.host_call_timeout = Some(timeout);
+        self
+    }
+}

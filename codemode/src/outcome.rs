@@ -1,0 +1,122 @@
+//! What a run produces: its result, its console output, and what went wrong.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The outcome of one run: `{ success, result, error, logs }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Whether the program finished without an error.
+    pub success: bool,
+    /// The program's return value, following `JSON.stringify` rules (`undefined` is `null`).
+    pub result: serde_json::Value,
+    /// What went wrong, when `success` is false.
+    pub error: Option<ExecError>,
+    /// Console output in order; `warn` and `error` lines start with `[warn] ` and `[error] `.
+    pub logs: Vec<String>,
+}
+
+impl Outcome {
+    /// A successful outcome carrying `result`.
+    pub(crate) fn success(result: serde_json::Value, logs: Vec<String>) -> Self {
+        Self {
+            success: true,
+            result,
+            error: None,
+            logs,
+        }
+    }
+
+    /// A failed outcome carrying `error`.
+    pub(crate) fn failure(error: ExecError, logs: Vec<String>) -> Self {
+        Self {
+            success: false,
+            result: serde_json::Value::Null,
+            error: Some(error),
+            logs,
+        }
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExecError {
+    /// The kind of failure, for programs that react to it.
+    pub kind: ErrorKind,
+    /// A sentence that says what went wrong, for people and models.
+    pub message: String,
+    /// The JavaScript error name (`TypeError`, `ToolError`, ...) when a JS error was thrown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Line in the user's code (1-based), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Column in the user's code (1-based), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// Stack frames in the user's code, innermost first, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+}
+
+impl ExecError {
+    /// An error of `kind` with `message` and no position.
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            name: None,
+            line: None,
+            column: None,
+            stack: None,
+        }
+    }
+}
+
+impl fmt::Display for ExecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, " (at line {line}, column {column})"),
+            (Some(line), None) => write!(f, " (at line {line})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+/// The kinds of failure a run can end with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The code does not parse as JavaScript or TypeScript.
+    Syntax,
+    /// The program threw (or rejected with) an exception it did not catch.
+    Exception,
+    /// A host function returned an error the program did not catch.
+    Tool,
+    /// The program called a host function that does not exist and did not catch the error.
+    UnknownTool,
+    /// The run did not finish within its time limit.
+    Timeout,
+    /// The run tried to use more memory than its limit.
+    Memory,
+    /// The run recursed deeper than its stack limit.
+    Stack,
+    /// The program printed more console output than its limit.
+    OutputLimit,
+    /// The result's JSON is larger than its limit.
+    ResultTooLarge,
+    /// The result cannot be converted to JSON (a cycle or a BigInt).
+    ResultNotJson,
+    /// The program made more host calls than its limit.
+    TooManyCalls,
+    /// The code is larger than the source limit.
+    SourceTooLarge,
+    /// The run was cancelled by its host.
+    Cancelled,
+    /// The executor itself failed; this is a bug or a broken environment.
+    Internal,
+}

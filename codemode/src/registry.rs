@@ -1,0 +1,280 @@
+//! The host functions a run may call: flat tools and namespaced capability methods.
+
+use crate::identifier;
+use crate::tool_error::ToolError;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// The future a host function returns.
+pub type HostFuture = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'static>>;
+
+type Handler = dyn Fn(Value) -> HostFuture + Send + Sync;
+
+/// What a host function is: its name, where it lives and what it accepts and returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionSpec {
+    /// The function's own name (`add`, or `current` in `weather.current`).
+    pub name: String,
+    /// The namespace of a capability method, `None` for a flat tool.
+    pub namespace: Option<String>,
+    /// What the function does, shown to the model.
+    pub description: String,
+    /// JSON Schema of the keyword-arguments object.
+    pub input_schema: Value,
+    /// JSON Schema of the result.
+    pub output_schema: Value,
+}
+
+impl FunctionSpec {
+    /// The name JavaScript calls it by after `codemode.`: `add` or `weather.current`.
+    pub fn path(&self) -> String {
+        match &self.namespace {
+            Some(namespace) => format!("{namespace}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// A host function: an async function from a JSON object of keyword arguments to a
+/// JSON value, with the metadata the model sees.
+#[derive(Clone)]
+pub struct HostFunction {
+    spec: FunctionSpec,
+    handler: Arc<Handler>,
+}
+
+impl HostFunction {
+    /// A flat tool called `name` that runs `handler` with the keyword-arguments object.
+    ///
+    /// ```
+    /// use codemode::{HostFunction, ToolError};
+    /// use serde_json::{json, Value};
+    ///
+    /// let double = HostFunction::new("double", |args: Value| async move {
+    ///     let n = args["n"].as_i64().ok_or_else(|| ToolError::new("double: `n` must be an integer"))?;
+    ///     Ok(json!(n * 2))
+    /// });
+    /// assert_eq!(double.spec().path(), "double");
+    /// ```
+    pub fn new<F, Fut>(name: impl Into<String>, handler: F) -> Self
+    where
+        F: Fn(Value) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Value, ToolError>> + Send + 'static,
+    {
+        Self {
+            spec: FunctionSpec {
+                name: name.into(),
+                namespace: None,
+                description: String::new(),
+                input_schema: serde_json::json!({ "type": "object" }),
+                output_schema: serde_json::json!({}),
+            },
+            handler: Arc::new(move |args| Box::pin(handler(args))),
+        }
+    }
+
+    /// Places the function in `namespace`, reachable as `codemode.<namespace>.<name>`.
+    pub fn in_namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.spec.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Sets the description the model sees.
+    pub fn with_description(mut self, description: impl Into<String>) -> Self {
+        self.spec.description = description.into();
+        self
+    }
+
+    /// Sets the JSON Schema of the keyword-arguments object.
+    pub fn with_input_schema(mut self, schema: Value) -> Self {
+        self.spec.input_schema = schema;
+        self
+    }
+
+    /// Sets the JSON Schema of the result.
+    pub fn with_output_schema(mut self, schema: Value) -> Self {
+        self.spec.output_schema = schema;
+        self
+    }
+
+    /// The function's metadata.
+    pub fn spec(&self) -> &FunctionSpec {
+        &self.spec
+    }
+
+    /// Calls the function with a keyword-arguments object.
+    pub fn call(&self, args: Value) -> HostFuture {
+        (self.handler)(args)
+    }
+}
+
+impl fmt::Debug for HostFunction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HostFunction")
+            .field("spec", &self.spec)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A namespace of host functions that holds its own configuration, such as the
+/// allowed folders of a file-system capability. Implemented by
+/// `#[codemode::capability]` and by the built-in capabilities.
+pub trait Capability: Send + Sync + 'static {
+    /// The namespace its methods live in: `codemode.<namespace>.<method>`.
+    fn namespace(&self) -> &str;
+
+    /// What the capability offers, shown to the model.
+    fn description(&self) -> &str;
+
+    /// Its methods, each bound to this instance.
+    fn functions(self: Arc<Self>) -> Vec<HostFunction>;
+}
+
+/// Why a registration was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// Two functions would be reachable under the same name.
+    #[error("`codemode.{path}` is registered twice; rename one of them")]
+    Duplicate {
+        /// The name both would have.
+        path: String,
+    },
+    /// A tool's name equals a namespace, so `codemode.<name>` would mean both.
+    #[error("tool `{name}` clashes with namespace `{name}`: `codemode.{name}` cannot be both; rename one of them")]
+    ToolNamespaceClash {
+        /// The shared name.
+        name: String,
+    },
+    /// A name is not something JavaScript can write after `codemode.`.
+    #[error("cannot register `{path}`: {reason}")]
+    InvalidName {
+        /// The full name that was refused.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+#[derive(Default, Clone)]
+struct Entries {
+    functions: BTreeMap<String, HostFunction>,
+    namespaces: BTreeMap<String, String>,
+}
+
+/// The set of host functions runs may call. Cheap to clone: clones share the
+/// functions, and a registration after cloning affects only the registry it is made on.
+#[derive(Default, Clone)]
+pub struct Registry {
+    entries: Arc<Entries>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a host function, refusing invalid names, duplicates and tool/namespace clashes.
+    pub fn register(&mut self, function: HostFunction) -> Result<&mut Self, RegistryError> {
+        let spec = function.spec();
+        let path = spec.path();
+        let invalid = |reason| RegistryError::InvalidName {
+            path: path.clone(),
+            reason,
+        };
+        identifier::check(&spec.name).map_err(invalid)?;
+        if let Some(namespace) = &spec.namespace {
+            identifier::check(namespace).map_err(invalid)?;
+            if self.entries.functions.contains_key(namespace) {
+                return Err(RegistryError::ToolNamespaceClash {
+                    name: namespace.clone(),
+                });
+            }
+        } else if self.is_namespace(&spec.name) {
+            return Err(RegistryError::ToolNamespaceClash {
+                name: spec.name.clone(),
+            });
+        }
+        if self.entries.functions.contains_key(&path) {
+            return Err(RegistryError::Duplicate { path });
+        }
+        let entries = Arc::make_mut(&mut self.entries);
+        if let Some(namespace) = &function.spec.namespace {
+            entries.namespaces.entry(namespace.clone()).or_default();
+        }
+        entries.functions.insert(path, function);
+        Ok(self)
+    }
+
+    /// Adds every method of a capability under its namespace, with its description.
+    /// Nothing is added when any method is refused.
+    pub fn capability<C: Capability>(&mut self, capability: C) -> Result<&mut Self, RegistryError> {
+        let capability = Arc::new(capability);
+        let namespace = capability.namespace().to_owned();
+        let description = capability.description().to_owned();
+        let mut staged = self.clone();
+        for function in capability.functions() {
+            staged.register(function.in_namespace(namespace.clone()))?;
+        }
+        Arc::make_mut(&mut staged.entries)
+            .namespaces
+            .insert(namespace, description);
+        *self = staged;
+        Ok(self)
+    }
+
+    /// The function JavaScript reaches as `codemode.<path>`.
+    pub fn get(&self, path: &str) -> Option<&HostFunction> {
+        self.entries.functions.get(path)
+    }
+
+    /// Every function, sorted by path.
+    pub fn functions(&self) -> impl Iterator<Item = &HostFunction> {
+        self.entries.functions.values()
+    }
+
+    /// Every namespace with its description, sorted by name.
+    pub fn namespaces(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries
+            .namespaces
+            .iter()
+            .map(|(name, description)| (name.as_str(), description.as_str()))
+    }
+
+    /// Whether `name` is a namespace.
+    pub fn is_namespace(&self, name: &str) -> bool {
+        self.entries.namespaces.contains_key(name)
+    }
+
+    /// Whether the registry holds no functions.
+    pub fn is_empty(&self) -> bool {
+        self.entries.functions.is_empty()
+    }
+
+    /// A comma-separated list of every callable path, for error messages.
+    pub(crate) fn available(&self) -> String {
+        if self.is_empty() {
+            return "none (no host functions are registered)".to_owned();
+        }
+        self.entries
+            .functions
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry")
+            .field("functions", &self.entries.functions.keys().collect::<Vec<_>>())
+            .field("namespaces", &self.entries.namespaces.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}

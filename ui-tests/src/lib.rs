@@ -1,0 +1,1 @@
+//! Compile-time diagnostics of the codemode macros, checked with trybuild.
