@@ -15,7 +15,10 @@ async fn async_arrow_function_is_called() {
 async fn plain_arrow_and_function_expressions_are_called() {
     assert_eq!(ok(&run("() => 'arrow'").await), &json!("arrow"));
     assert_eq!(ok(&run("function () { return 'fn' }").await), &json!("fn"));
-    assert_eq!(ok(&run("async function main() { return 'named' }").await), &json!("named"));
+    assert_eq!(
+        ok(&run("async function main() { return 'named' }").await),
+        &json!("named")
+    );
 }
 
 #[tokio::test]
@@ -31,15 +34,24 @@ async fn statements_without_return_give_null() {
 
 #[tokio::test]
 async fn single_expression_is_evaluated_and_awaited() {
-    assert_eq!(ok(&run("[1, 2, 3].map(x => x * 2)").await), &json!([2, 4, 6]));
+    assert_eq!(
+        ok(&run("[1, 2, 3].map(x => x * 2)").await),
+        &json!([2, 4, 6])
+    );
     assert_eq!(ok(&run("codemode.add({ a: 2, b: 3 })").await), &json!(5));
-    assert_eq!(ok(&run("({ nested: { ok: true } })").await), &json!({ "nested": { "ok": true } }));
+    assert_eq!(
+        ok(&run("({ nested: { ok: true } })").await),
+        &json!({ "nested": { "ok": true } })
+    );
 }
 
 #[tokio::test]
 async fn undefined_becomes_null() {
     assert_eq!(ok(&run("async () => undefined").await), &json!(null));
-    assert_eq!(ok(&run("({ a: undefined, b: 1 })").await), &json!({ "b": 1 }));
+    assert_eq!(
+        ok(&run("({ a: undefined, b: 1 })").await),
+        &json!({ "b": 1 })
+    );
 }
 
 #[tokio::test]

@@ -15,7 +15,8 @@ async fn a_thousand_runs_in_flight_each_awaiting_a_host_call() {
         let executor = executor.clone();
         let registry = registry.clone();
         tokio::spawn(async move {
-            let code = format!("const ms = await codemode.sleep({{ ms: 200 }}); return {i} * 2 + ms");
+            let code =
+                format!("const ms = await codemode.sleep({{ ms: 200 }}); return {i} * 2 + ms");
             (i, executor.execute(&code, &registry).await)
         })
     });
@@ -67,10 +68,19 @@ async fn a_hung_host_call_does_not_delay_others() {
     let hung = {
         let executor = executor.clone();
         let registry = registry.clone();
-        tokio::spawn(async move { executor.execute("codemode.sleep({ ms: 60000 })", &registry).await })
+        tokio::spawn(async move {
+            executor
+                .execute("codemode.sleep({ ms: 60000 })", &registry)
+                .await
+        })
     };
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(ok(&executor.execute("codemode.double({ n: 21 })", &registry).await), &json!(42));
+    assert_eq!(
+        ok(&executor
+            .execute("codemode.double({ n: 21 })", &registry)
+            .await),
+        &json!(42)
+    );
     assert!(!hung.await.expect("the task finished").success);
 }
 
@@ -100,5 +110,8 @@ async fn concurrent_calls_within_one_run_overlap() {
     let started = Instant::now();
     let code = "const all = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => codemode.sleep({ ms: 200 })));\nreturn all.length";
     assert_eq!(ok(&executor.execute(code, &registry()).await), &json!(8));
-    assert!(started.elapsed() < Duration::from_millis(1500), "calls ran one after another");
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "calls ran one after another"
+    );
 }

@@ -36,19 +36,28 @@ async fn thrown_non_errors_are_shown() {
 #[tokio::test]
 async fn tool_error_rejects_with_the_tools_message() {
     let code = "try { await codemode.fail({ why: 'testing' }) } catch (e) { return [e instanceof Error, e.name, e.message] }";
-    assert_eq!(ok(&run(code).await), &json!([true, "ToolError", "failed on purpose: testing"]));
+    assert_eq!(
+        ok(&run(code).await),
+        &json!([true, "ToolError", "failed on purpose: testing"])
+    );
 }
 
 #[tokio::test]
 async fn uncaught_tool_error_names_the_tool() {
-    let error = run("await codemode.fail({ why: 'x' })").await.error.expect("a failure");
+    let error = run("await codemode.fail({ why: 'x' })")
+        .await
+        .error
+        .expect("a failure");
     assert_eq!(error.kind, ErrorKind::Tool);
     assert_eq!(error.message, "codemode.fail failed: failed on purpose: x");
 }
 
 #[tokio::test]
 async fn unknown_tool_names_it_and_lists_the_available_ones() {
-    let error = run("await codemode.nope({})").await.error.expect("a failure");
+    let error = run("await codemode.nope({})")
+        .await
+        .error
+        .expect("a failure");
     assert_eq!(error.kind, ErrorKind::UnknownTool);
     assert_eq!(
         error.message,
@@ -60,7 +69,10 @@ async fn unknown_tool_names_it_and_lists_the_available_ones() {
 async fn unknown_tool_is_catchable() {
     let code = "try { await codemode.math.cube({ x: 2 }) } catch (e) { return e.message }";
     let result = ok(&run(code).await).as_str().expect("a message").to_owned();
-    assert!(result.starts_with("codemode.math.cube does not exist"), "{result}");
+    assert!(
+        result.starts_with("codemode.math.cube does not exist"),
+        "{result}"
+    );
 }
 
 #[tokio::test]
@@ -80,7 +92,11 @@ async fn arguments_must_be_one_plain_object() {
         let error = run(call).await.error.expect("a failure");
         assert_eq!(error.kind, ErrorKind::Exception, "{call}");
         assert_eq!(error.name.as_deref(), Some("TypeError"), "{call}");
-        assert!(error.message.contains("codemode.add"), "{call}: {}", error.message);
+        assert!(
+            error.message.contains("codemode.add"),
+            "{call}: {}",
+            error.message
+        );
         assert!(error.message.contains(got), "{call}: {}", error.message);
     }
 }
@@ -95,16 +111,27 @@ async fn arguments_that_are_not_json_fail_the_call_clearly() {
     let code = "const a = {}; a.self = a; await codemode.echo({ a });";
     let error = run(code).await.error.expect("a failure");
     assert_eq!(error.name.as_deref(), Some("TypeError"));
-    assert!(error.message.contains("codemode.echo: the arguments cannot be sent"), "{error:?}");
+    assert!(
+        error
+            .message
+            .contains("codemode.echo: the arguments cannot be sent"),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn codemode_itself_is_not_callable_or_writable() {
     let error = run("codemode()").await.error.expect("a failure");
-    assert!(error.message.contains("codemode is a namespace"), "{error:?}");
+    assert!(
+        error.message.contains("codemode is a namespace"),
+        "{error:?}"
+    );
     let code = "codemode.add = () => 5; return await codemode.add({ a: 1, b: 1 })";
     let outcome = run(code).await;
-    assert!(!outcome.success || outcome.result == json!(2), "{outcome:?}");
+    assert!(
+        !outcome.success || outcome.result == json!(2),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +142,10 @@ async fn awaiting_a_namespace_does_not_hang() {
 
 #[tokio::test]
 async fn cyclic_result_fails_with_a_clear_message() {
-    let error = run("const a = []; a.push(a); return a").await.error.expect("a failure");
+    let error = run("const a = []; a.push(a); return a")
+        .await
+        .error
+        .expect("a failure");
     assert_eq!(error.kind, ErrorKind::ResultNotJson);
     assert!(error.message.contains("cycle"), "{}", error.message);
 }
@@ -129,6 +159,9 @@ async fn bigint_result_fails_with_a_clear_message() {
 
 #[tokio::test]
 async fn rejected_promise_is_reported_like_a_throw() {
-    let error = run("async () => { await null; throw new RangeError('late') }").await.error.expect("a failure");
+    let error = run("async () => { await null; throw new RangeError('late') }")
+        .await
+        .error
+        .expect("a failure");
     assert_eq!(error.message, "RangeError: late");
 }

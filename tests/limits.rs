@@ -13,13 +13,19 @@ fn short() -> Limits {
 
 async fn kind_of(limits: Limits, code: &str) -> ErrorKind {
     let outcome = run_with(limits, code).await;
-    assert!(!outcome.success, "expected a failure for {code}: {outcome:?}");
+    assert!(
+        !outcome.success,
+        "expected a failure for {code}: {outcome:?}"
+    );
     outcome.error.expect("an error").kind
 }
 
 #[tokio::test]
 async fn cpu_loop_times_out() {
-    assert_eq!(kind_of(short(), "while (true) {}").await, ErrorKind::Timeout);
+    assert_eq!(
+        kind_of(short(), "while (true) {}").await,
+        ErrorKind::Timeout
+    );
 }
 
 #[tokio::test]
@@ -30,12 +36,18 @@ async fn cpu_loop_cannot_catch_the_timeout() {
 
 #[tokio::test]
 async fn never_settling_promise_times_out() {
-    assert_eq!(kind_of(short(), "await new Promise(() => {})").await, ErrorKind::Timeout);
+    assert_eq!(
+        kind_of(short(), "await new Promise(() => {})").await,
+        ErrorKind::Timeout
+    );
 }
 
 #[tokio::test]
 async fn slow_host_call_times_out_the_run() {
-    assert_eq!(kind_of(short(), "await codemode.sleep({ ms: 5000 })").await, ErrorKind::Timeout);
+    assert_eq!(
+        kind_of(short(), "await codemode.sleep({ ms: 5000 })").await,
+        ErrorKind::Timeout
+    );
 }
 
 #[tokio::test]
@@ -54,8 +66,14 @@ async fn allocation_bomb_hits_the_memory_limit() {
 #[tokio::test]
 async fn array_buffers_count_against_the_memory_limit() {
     let limits = Limits::default().with_memory_bytes(16 * 1024 * 1024);
-    assert_eq!(kind_of(limits.clone(), "new ArrayBuffer(32 * 1024 * 1024)").await, ErrorKind::Memory);
-    assert_eq!(kind_of(limits, "new Float64Array(4 * 1024 * 1024)").await, ErrorKind::Memory);
+    assert_eq!(
+        kind_of(limits.clone(), "new ArrayBuffer(32 * 1024 * 1024)").await,
+        ErrorKind::Memory
+    );
+    assert_eq!(
+        kind_of(limits, "new Float64Array(4 * 1024 * 1024)").await,
+        ErrorKind::Memory
+    );
 }
 
 #[tokio::test]
@@ -78,17 +96,26 @@ async fn unbounded_recursion_hits_the_stack_limit() {
 async fn too_much_output_is_cut_with_a_marker() {
     let limits = Limits::default().with_log_bytes(1000);
     let outcome = run_with(limits, "for (let i = 0; ; i++) console.log('line ' + i)").await;
-    assert_eq!(outcome.error.expect("a failure").kind, ErrorKind::OutputLimit);
+    assert_eq!(
+        outcome.error.expect("a failure").kind,
+        ErrorKind::OutputLimit
+    );
     let last = outcome.logs.last().expect("a marker line");
     assert!(last.contains("output truncated"), "{last}");
-    let kept: usize = outcome.logs[..outcome.logs.len() - 1].iter().map(String::len).sum();
+    let kept: usize = outcome.logs[..outcome.logs.len() - 1]
+        .iter()
+        .map(String::len)
+        .sum();
     assert!(kept <= 1000, "{kept}");
 }
 
 #[tokio::test]
 async fn too_large_a_result_fails() {
     let limits = Limits::default().with_result_bytes(1000);
-    assert_eq!(kind_of(limits, "'x'.repeat(2000)").await, ErrorKind::ResultTooLarge);
+    assert_eq!(
+        kind_of(limits, "'x'.repeat(2000)").await,
+        ErrorKind::ResultTooLarge
+    );
 }
 
 #[tokio::test]
@@ -144,7 +171,9 @@ async fn the_executor_works_after_every_limit() {
         "const a = []; a.push(a); return a",
     ] {
         assert!(!executor.execute(code, &registry).await.success);
-        let after = executor.execute("codemode.add({ a: 20, b: 22 })", &registry).await;
+        let after = executor
+            .execute("codemode.add({ a: 20, b: 22 })", &registry)
+            .await;
         assert_eq!(ok(&after), &json!(42), "after {code}");
     }
 }
@@ -161,5 +190,8 @@ setTimeout((x, y) => seen.push(x + y), 0, 'c', 'd');
 await new Promise(resolve => setTimeout(resolve, 40));
 return seen;
 "#;
-    assert_eq!(ok(&run_with(Limits::default(), code).await), &json!(["cd", "a", "b"]));
+    assert_eq!(
+        ok(&run_with(Limits::default(), code).await),
+        &json!(["cd", "a", "b"])
+    );
 }

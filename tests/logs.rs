@@ -11,7 +11,14 @@ async fn console_output_is_captured_in_order_with_levels() {
     ok(&outcome);
     assert_eq!(
         outcome.logs,
-        vec!["one 1", "two", "three", "[warn] careful", "[error] bad", "after"]
+        vec![
+            "one 1",
+            "two",
+            "three",
+            "[warn] careful",
+            "[error] bad",
+            "after"
+        ]
     );
 }
 
@@ -37,7 +44,10 @@ console.log({ u: undefined, big: 2n, f() {} });
             r#"{"u":"[undefined]","big":"2n","f":"[Function f]"}"#,
         ]
     );
-    assert!(outcome.logs.iter().all(|line| !line.contains("[object Object]")));
+    assert!(outcome
+        .logs
+        .iter()
+        .all(|line| !line.contains("[object Object]")));
 }
 
 #[tokio::test]

@@ -36,25 +36,41 @@ fn duplicates_are_refused_naming_the_function() {
         registry.register(noop("add")).map(|_| ()),
         Err(RegistryError::Duplicate { path: "add".into() })
     );
-    let message = registry.register(noop("add")).map(|_| ()).expect_err("duplicate").to_string();
-    assert_eq!(message, "`codemode.add` is registered twice; rename one of them");
+    let message = registry
+        .register(noop("add"))
+        .map(|_| ())
+        .expect_err("duplicate")
+        .to_string();
+    assert_eq!(
+        message,
+        "`codemode.add` is registered twice; rename one of them"
+    );
 }
 
 #[test]
 fn a_tool_named_like_a_namespace_is_refused_either_way() {
     let mut registry = Registry::new();
-    registry.capability(Weather { unit: "C" }).expect("capability");
+    registry
+        .capability(Weather { unit: "C" })
+        .expect("capability");
     assert_eq!(
         registry.register(noop("weather")).map(|_| ()),
-        Err(RegistryError::ToolNamespaceClash { name: "weather".into() })
+        Err(RegistryError::ToolNamespaceClash {
+            name: "weather".into()
+        })
     );
     let mut registry = Registry::new();
     registry.register(noop("weather")).expect("tool");
     assert_eq!(
         registry.capability(Weather { unit: "C" }).map(|_| ()),
-        Err(RegistryError::ToolNamespaceClash { name: "weather".into() })
+        Err(RegistryError::ToolNamespaceClash {
+            name: "weather".into()
+        })
     );
-    assert!(!registry.is_namespace("weather"), "a refused capability leaves nothing behind");
+    assert!(
+        !registry.is_namespace("weather"),
+        "a refused capability leaves nothing behind"
+    );
 }
 
 #[test]
@@ -66,7 +82,11 @@ fn names_must_be_javascript_identifiers() {
         ("class", "reserved word"),
         ("then", "reserved word"),
     ] {
-        let error = Registry::new().register(noop(name)).map(|_| ()).expect_err(name).to_string();
+        let error = Registry::new()
+            .register(noop(name))
+            .map(|_| ())
+            .expect_err(name)
+            .to_string();
         assert!(error.contains(hint), "{name}: {error}");
     }
 }
@@ -74,7 +94,9 @@ fn names_must_be_javascript_identifiers() {
 #[test]
 fn capabilities_register_their_methods_under_the_namespace() {
     let mut registry = Registry::new();
-    registry.capability(Weather { unit: "C" }).expect("capability");
+    registry
+        .capability(Weather { unit: "C" })
+        .expect("capability");
     assert!(registry.get("weather.unit").is_some());
     assert_eq!(
         registry.namespaces().collect::<Vec<_>>(),
@@ -85,7 +107,9 @@ fn capabilities_register_their_methods_under_the_namespace() {
 #[tokio::test]
 async fn capability_methods_use_their_instance() {
     let mut registry = Registry::new();
-    registry.capability(Weather { unit: "F" }).expect("capability");
+    registry
+        .capability(Weather { unit: "F" })
+        .expect("capability");
     let outcome = codemode::Executor::default()
         .execute("codemode.weather.unit()", &registry)
         .await;

@@ -50,7 +50,8 @@ return { x };
 
 #[tokio::test]
 async fn unicode_survives_the_round_trip() {
-    let code = "const r = await codemode.echo({ s: 'héllo 🌍 \\u0000 end' }); console.log(r.s); return r";
+    let code =
+        "const r = await codemode.echo({ s: 'héllo 🌍 \\u0000 end' }); console.log(r.s); return r";
     let outcome = run(code).await;
     assert_eq!(ok(&outcome), &json!({ "s": "héllo 🌍 \u{0} end" }));
     assert_eq!(outcome.logs, vec!["héllo 🌍 \u{0} end"]);

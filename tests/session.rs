@@ -19,7 +19,9 @@ async fn unregistered_calls_surface_and_are_answered_step_by_step() {
                 assert!(!call.registered);
                 let n = call.input["n"].as_i64().expect("n");
                 seen.push(n);
-                session.submit_result(call.call_id, json!(n * 2)).expect("an open call");
+                session
+                    .submit_result(call.call_id, json!(n * 2))
+                    .expect("an open call");
             }
             Event::Completed(outcome) => break outcome,
             Event::Failed(outcome) => panic!("run failed: {outcome:?}"),
@@ -31,15 +33,20 @@ async fn unregistered_calls_surface_and_are_answered_step_by_step() {
 
 #[tokio::test]
 async fn registered_calls_are_dispatched_without_the_host() {
-    let code = "const a = await codemode.add({ a: 1, b: 2 }); return await codemode.external({ a });";
+    let code =
+        "const a = await codemode.add({ a: 1, b: 2 }); return await codemode.external({ a });";
     let mut session = Executor::default().start(code, &registry());
     let Event::HostCall(call) = session.next_event().await else {
         panic!("expected a host call")
     };
     assert_eq!(call.target, "external");
     assert_eq!(call.input, json!({ "a": 3 }));
-    session.submit_result(call.call_id, json!("answered")).expect("an open call");
-    assert!(matches!(session.next_event().await, Event::Completed(o) if o.result == json!("answered")));
+    session
+        .submit_result(call.call_id, json!("answered"))
+        .expect("an open call");
+    assert!(
+        matches!(session.next_event().await, Event::Completed(o) if o.result == json!("answered"))
+    );
 }
 
 #[tokio::test]
@@ -49,8 +56,12 @@ async fn submitted_errors_reject_the_call() {
     let Event::HostCall(call) = session.next_event().await else {
         panic!("expected a host call")
     };
-    session.submit_error(call.call_id, "not allowed").expect("an open call");
-    assert!(matches!(session.next_event().await, Event::Completed(o) if o.result == json!("not allowed")));
+    session
+        .submit_error(call.call_id, "not allowed")
+        .expect("an open call");
+    assert!(
+        matches!(session.next_event().await, Event::Completed(o) if o.result == json!("not allowed"))
+    );
 }
 
 #[tokio::test]
@@ -66,7 +77,9 @@ async fn intercepted_calls_can_be_dispatched_or_answered() {
                     approved += 1;
                     session.dispatch(call.call_id).expect("an open call");
                 } else {
-                    session.submit_result(call.call_id, json!(-1)).expect("an open call");
+                    session
+                        .submit_result(call.call_id, json!(-1))
+                        .expect("an open call");
                 }
             }
             Event::Completed(outcome) => break outcome,
@@ -79,7 +92,8 @@ async fn intercepted_calls_can_be_dispatched_or_answered() {
 
 #[tokio::test]
 async fn dispatching_an_unregistered_call_fails_it_as_unknown() {
-    let mut session = Executor::default().start_intercepted("await codemode.nothing({})", &registry());
+    let mut session =
+        Executor::default().start_intercepted("await codemode.nothing({})", &registry());
     let Event::HostCall(call) = session.next_event().await else {
         panic!("expected a host call")
     };
@@ -87,28 +101,47 @@ async fn dispatching_an_unregistered_call_fails_it_as_unknown() {
     let Event::Failed(outcome) = session.next_event().await else {
         panic!("expected a failure")
     };
-    assert_eq!(outcome.error.expect("an error").kind, ErrorKind::UnknownTool);
+    assert_eq!(
+        outcome.error.expect("an error").kind,
+        ErrorKind::UnknownTool
+    );
 }
 
 #[tokio::test]
 async fn unknown_and_repeated_call_ids_are_errors() {
-    let mut session = Executor::default().start("await codemode.x({}); await codemode.y({})", &Registry::new());
-    assert_eq!(session.submit_result(99, json!(1)), Err(SessionError::UnknownCall(99)));
+    let mut session = Executor::default().start(
+        "await codemode.x({}); await codemode.y({})",
+        &Registry::new(),
+    );
+    assert_eq!(
+        session.submit_result(99, json!(1)),
+        Err(SessionError::UnknownCall(99))
+    );
     let Event::HostCall(call) = session.next_event().await else {
         panic!("expected a host call")
     };
-    session.submit_result(call.call_id, json!(1)).expect("an open call");
+    session
+        .submit_result(call.call_id, json!(1))
+        .expect("an open call");
     assert_eq!(
         session.submit_result(call.call_id, json!(2)),
         Err(SessionError::UnknownCall(call.call_id))
     );
-    assert_eq!(session.dispatch(call.call_id), Err(SessionError::UnknownCall(call.call_id)));
+    assert_eq!(
+        session.dispatch(call.call_id),
+        Err(SessionError::UnknownCall(call.call_id))
+    );
     let Event::HostCall(second) = session.next_event().await else {
         panic!("expected a host call")
     };
-    session.submit_result(second.call_id, json!(2)).expect("an open call");
+    session
+        .submit_result(second.call_id, json!(2))
+        .expect("an open call");
     assert!(matches!(session.next_event().await, Event::Completed(_)));
-    assert_eq!(session.submit_result(second.call_id, json!(3)), Err(SessionError::Finished));
+    assert_eq!(
+        session.submit_result(second.call_id, json!(3)),
+        Err(SessionError::Finished)
+    );
 }
 
 #[tokio::test]
@@ -171,7 +204,9 @@ async fn dropping_a_session_cancels_its_run() {
 fn starting_outside_tokio_fails_clearly() {
     let mut session = Executor::default().start("1", &Registry::new());
     let event = futures_lite_block_on(session.next_event());
-    let Event::Failed(outcome) = event else { panic!("expected a failure") };
+    let Event::Failed(outcome) = event else {
+        panic!("expected a failure")
+    };
     assert!(outcome.error.expect("an error").message.contains("tokio"));
 }
 

@@ -35,7 +35,10 @@ pub(crate) fn spawn(
         done(match answer {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(error.to_string()),
-            Err(panic) => Err(format!("codemode.{path} panicked: {}", panic_message(&*panic))),
+            Err(panic) => Err(format!(
+                "codemode.{path} panicked: {}",
+                panic_message(&*panic)
+            )),
         });
     });
     task.abort_handle()

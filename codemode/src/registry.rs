@@ -273,8 +273,14 @@ impl Registry {
 impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Registry")
-            .field("functions", &self.entries.functions.keys().collect::<Vec<_>>())
-            .field("namespaces", &self.entries.namespaces.keys().collect::<Vec<_>>())
+            .field(
+                "functions",
+                &self.entries.functions.keys().collect::<Vec<_>>(),
+            )
+            .field(
+                "namespaces",
+                &self.entries.namespaces.keys().collect::<Vec<_>>(),
+            )
             .finish()
     }
 }

@@ -112,19 +112,29 @@ impl Session {
 
     /// Answers a surfaced call with a value; the program's promise resolves to it.
     pub fn submit_result(&mut self, call_id: u64, value: Value) -> Result<(), SessionError> {
-        self.answer(call_id, Inbound::Answer {
+        self.answer(
             call_id,
-            answer: Ok(value),
-        })
+            Inbound::Answer {
+                call_id,
+                answer: Ok(value),
+            },
+        )
     }
 
     /// Answers a surfaced call with an error; the program's promise rejects with an
     /// `Error` carrying `message`.
-    pub fn submit_error(&mut self, call_id: u64, message: impl Into<String>) -> Result<(), SessionError> {
-        self.answer(call_id, Inbound::Answer {
+    pub fn submit_error(
+        &mut self,
+        call_id: u64,
+        message: impl Into<String>,
+    ) -> Result<(), SessionError> {
+        self.answer(
             call_id,
-            answer: Err(message.into()),
-        })
+            Inbound::Answer {
+                call_id,
+                answer: Err(message.into()),
+            },
+        )
     }
 
     /// Answers a surfaced call by running the registered function of its name; a call

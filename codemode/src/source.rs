@@ -113,7 +113,10 @@ pub(crate) fn strip_typescript(wrapped: &str) -> Result<String, StripError> {
 
 /// Collects the stripper's diagnostics instead of printing them: in stdio mode stdout
 /// and stderr belong to the host.
-struct Diagnostics(Arc<Mutex<Vec<(String, Option<BytePos>)>>>);
+struct Diagnostics(Arc<Mutex<Vec<Diagnostic>>>);
+
+/// A diagnostic's message and where it starts.
+type Diagnostic = (String, Option<BytePos>);
 
 impl Emitter for Diagnostics {
     fn emit(&mut self, diagnostic: &mut DiagnosticBuilder<'_>) {

@@ -27,7 +27,12 @@ pub fn registry() -> Registry {
                 )))
             }))
         })
-        .and_then(|r| r.register(HostFunction::new("echo", |args: Value| async move { Ok(args) })))
+        .and_then(|r| {
+            r.register(HostFunction::new(
+                "echo",
+                |args: Value| async move { Ok(args) },
+            ))
+        })
         .and_then(|r| {
             r.register(HostFunction::new("sleep", |args: Value| async move {
                 let ms = args["ms"].as_u64().unwrap_or(0);

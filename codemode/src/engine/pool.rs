@@ -95,7 +95,9 @@ fn worker(
             if panic::catch_unwind(AssertUnwindSafe(run)).is_err() {
                 tracing::error!("an engine thread panicked; its run was reported as failed");
             }
-            let Some(shared) = shared.upgrade() else { return };
+            let Some(shared) = shared.upgrade() else {
+                return;
+            };
             let mut idle = shared.idle.lock().unwrap_or_else(|p| p.into_inner());
             idle.workers.push((id, sender.clone()));
         }
@@ -103,7 +105,9 @@ fn worker(
             Ok(next) => job = Some(next),
             Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {
-                let Some(shared) = shared.upgrade() else { return };
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
                 let mut idle = shared.idle.lock().unwrap_or_else(|p| p.into_inner());
                 if let Some(position) = idle.workers.iter().position(|(w, _)| *w == id) {
                     idle.workers.swap_remove(position);

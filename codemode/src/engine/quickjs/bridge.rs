@@ -147,7 +147,10 @@ impl Bridge {
                 self.log_bytes
             ));
             self.stop.set(Some(Stop::OutputLimit));
-            return Err(Exception::throw_internal(ctx, "console output limit reached"));
+            return Err(Exception::throw_internal(
+                ctx,
+                "console output limit reached",
+            ));
         }
         logs.bytes += line.len();
         logs.lines.push(line);
@@ -180,13 +183,15 @@ pub(super) fn natives<'js>(
     bridge: &Rc<Bridge>,
 ) -> rquickjs::Result<(Function<'js>, Function<'js>, Function<'js>, Function<'js>)> {
     let b = Rc::clone(bridge);
-    let call = Function::new(ctx.clone(), move |ctx: Ctx<'js>, target: String, args: Value<'js>| {
-        b.call(&ctx, target, args)
-    })?;
+    let call = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, target: String, args: Value<'js>| b.call(&ctx, target, args),
+    )?;
     let b = Rc::clone(bridge);
-    let log = Function::new(ctx.clone(), move |ctx: Ctx<'js>, level: i32, text: String| {
-        b.log(&ctx, level, text)
-    })?;
+    let log = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, level: i32, text: String| b.log(&ctx, level, text),
+    )?;
     let b = Rc::clone(bridge);
     let set_timer = Function::new(ctx.clone(), move |delay: f64| b.set_timer(delay))?;
     let b = Rc::clone(bridge);

@@ -7,7 +7,10 @@ use rquickjs::{Ctx, Value};
 /// Describes an uncaught exception; `kind` applies unless the error is a tool error,
 /// an unknown-tool error or a stack overflow.
 pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind) -> ExecError {
-    let Some(object) = thrown.as_object().filter(|_| thrown.as_exception().is_some()) else {
+    let Some(object) = thrown
+        .as_object()
+        .filter(|_| thrown.as_exception().is_some())
+    else {
         let shown = render(ctx, thrown);
         return ExecError::new(kind, format!("uncaught exception: {shown}"));
     };
@@ -116,7 +119,10 @@ mod tests {
         let frames = user_frames(stack);
         assert_eq!(
             frames,
-            format!("at inner (code.js:3:7)\nat <anonymous> (code.js:1:{})", 35 - PREFIX_LEN)
+            format!(
+                "at inner (code.js:3:7)\nat <anonymous> (code.js:1:{})",
+                35 - PREFIX_LEN
+            )
         );
         assert_eq!(first_position(&frames), Some((3, 7)));
     }

@@ -3,6 +3,7 @@
 mod allocator;
 mod bridge;
 mod exception;
+mod harness;
 mod run;
 
 use super::pool::WorkerPool;

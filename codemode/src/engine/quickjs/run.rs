@@ -4,6 +4,7 @@
 use super::allocator::LimitedAllocator;
 use super::bridge::{self, Bridge, Harness, NewCall, Stop};
 use super::exception;
+use super::harness;
 use crate::dispatch;
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
 use crate::outcome::{ErrorKind, ExecError, Outcome};
@@ -11,7 +12,9 @@ use crate::session::HostCall;
 use crate::source::{self, Form, StripError, FILENAME};
 use rquickjs::context::EvalOptions;
 use rquickjs::promise::PromiseState;
-use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value};
+use rquickjs::{
+    CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value,
+};
 use serde_json::Value as Json;
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -21,8 +24,6 @@ use std::sync::{mpsc, Arc};
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
-
-const HARNESS: &str = include_str!("harness.js");
 
 /// Settle statuses understood by the harness.
 const ANSWER_VALUE: i32 = 0;
@@ -86,7 +87,10 @@ pub(super) fn run(
             let error = if out_of_memory.get() {
                 ExecError::new(ErrorKind::Memory, memory_message(spec.limits.memory_bytes))
             } else {
-                ExecError::new(ErrorKind::Internal, format!("could not create a JavaScript context: {error}"))
+                ExecError::new(
+                    ErrorKind::Internal,
+                    format!("could not create a JavaScript context: {error}"),
+                )
             };
             return Outcome::failure(error, Vec::new());
         }
@@ -174,16 +178,15 @@ impl<'a> Run<'a> {
     }
 
     fn install_harness<'js>(&self, ctx: &Ctx<'js>) -> Result<Harness<'js>, ExecError> {
-        let installed = (|| {
-            let mut options = EvalOptions::default();
-            options.global = true;
-            options.strict = true;
-            options.filename = Some("harness.js".to_owned());
-            let factory: Function = ctx.eval_with_options(HARNESS, options)?;
-            let object: Object = factory.call(bridge::natives(ctx, self.bridge)?)?;
-            Harness::from_object(&object)
-        })()
-        .catch(ctx);
+        let factory = harness::load(ctx).map_err(|message| {
+            self.check_stopped()
+                .err()
+                .unwrap_or_else(|| ExecError::new(ErrorKind::Internal, message))
+        })?;
+        let installed = bridge::natives(ctx, self.bridge)
+            .and_then(|natives| factory.call::<_, Object>(natives))
+            .and_then(|object| Harness::from_object(&object))
+            .catch(ctx);
         installed.map_err(|caught| self.failure(ctx, caught))
     }
 
@@ -228,7 +231,11 @@ impl<'a> Run<'a> {
             .unwrap_or_else(|| ExecError::new(ErrorKind::Syntax, "the code does not parse")))
     }
 
-    fn compile_wrapped<'js>(&self, ctx: &Ctx<'js>, wrapped: String) -> Result<Function<'js>, ExecError> {
+    fn compile_wrapped<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        wrapped: String,
+    ) -> Result<Function<'js>, ExecError> {
         let mut options = EvalOptions::default();
         options.global = true;
         options.strict = false;
@@ -260,7 +267,10 @@ impl<'a> Run<'a> {
                 let reason = promise.result::<Value>().map(|r| r.catch(ctx));
                 return Err(match reason {
                     Some(Err(caught)) => self.failure(ctx, caught),
-                    _ => ExecError::new(ErrorKind::Internal, "the program's promise was rejected without a reason"),
+                    _ => ExecError::new(
+                        ErrorKind::Internal,
+                        "the program's promise was rejected without a reason",
+                    ),
                 });
             }
             PromiseState::Pending => {}
@@ -284,7 +294,10 @@ impl<'a> Run<'a> {
             .bridge
             .next_timer()
             .map_or(self.deadline, |at| at.min(self.deadline));
-        match self.inbound.recv_timeout(wake.saturating_duration_since(now)) {
+        match self
+            .inbound
+            .recv_timeout(wake.saturating_duration_since(now))
+        {
             Ok(message) => self.receive(ctx, harness, message)?,
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -311,7 +324,9 @@ impl<'a> Run<'a> {
                 }
                 match answer {
                     Ok(value) => self.settle_value(ctx, harness, call_id, &value),
-                    Err(message) => self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message),
+                    Err(message) => {
+                        self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message)
+                    }
                 }
             }
             Inbound::Dispatch { call_id } => {
@@ -341,11 +356,17 @@ impl<'a> Run<'a> {
 
     /// Routes new calls while there is room in flight; true when a call was settled
     /// at once and the program may have more to do.
-    fn route_calls<'js>(&mut self, ctx: &Ctx<'js>, harness: &Harness<'js>) -> Result<bool, ExecError> {
+    fn route_calls<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+    ) -> Result<bool, ExecError> {
         self.waiting.extend(self.bridge.take_new_calls());
         let mut settled = false;
         while self.in_flight.len() < self.spec.limits.host_calls_in_flight {
-            let Some(call) = self.waiting.pop_front() else { break };
+            let Some(call) = self.waiting.pop_front() else {
+                break;
+            };
             let registered = self.spec.registry.get(&call.target);
             match (self.spec.routing, registered) {
                 (Routing::Host, _) | (Routing::RegisteredThenHost, None) => {
@@ -391,7 +412,12 @@ impl<'a> Run<'a> {
         )
     }
 
-    fn spawn(&self, function: crate::registry::HostFunction, call_id: u64, args: Json) -> AbortHandle {
+    fn spawn(
+        &self,
+        function: crate::registry::HostFunction,
+        call_id: u64,
+        args: Json,
+    ) -> AbortHandle {
         let reply = self.inbound_tx.clone();
         dispatch::spawn(
             &self.spec.runtime,
@@ -414,7 +440,11 @@ impl<'a> Run<'a> {
         let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
         let settled = ctx
             .json_parse(text)
-            .and_then(|value| harness.settle.call::<_, ()>((call_id as f64, ANSWER_VALUE, value)))
+            .and_then(|value| {
+                harness
+                    .settle
+                    .call::<_, ()>((call_id as f64, ANSWER_VALUE, value))
+            })
             .catch(ctx);
         settled.map_err(|caught| self.failure(ctx, caught))
     }
@@ -438,16 +468,25 @@ impl<'a> Run<'a> {
     fn finish<'js>(&self, ctx: &Ctx<'js>, promise: &Promise<'js>) -> Result<Json, ExecError> {
         let value = match promise.result::<Value>() {
             Some(Ok(value)) => value,
-            _ => return Err(ExecError::new(ErrorKind::Internal, "the program's result could not be read")),
+            _ => {
+                return Err(ExecError::new(
+                    ErrorKind::Internal,
+                    "the program's result could not be read",
+                ))
+            }
         };
         let text = match ctx.json_stringify(value).catch(ctx) {
             Ok(Some(text)) => text.to_string().map_err(|error| {
-                ExecError::new(ErrorKind::ResultNotJson, format!("the result is not valid text: {error}"))
+                ExecError::new(
+                    ErrorKind::ResultNotJson,
+                    format!("the result is not valid text: {error}"),
+                )
             })?,
             Ok(None) => return Ok(Json::Null),
             Err(caught) => {
                 self.check_stopped()?;
-                let reason = exception::describe(ctx, caught_value(ctx, caught), ErrorKind::ResultNotJson);
+                let reason =
+                    exception::describe(ctx, caught_value(ctx, caught), ErrorKind::ResultNotJson);
                 let hint = if reason.message.contains("circular") {
                     "the result contains a cycle, which JSON cannot represent: return a tree of plain values"
                 } else if reason.message.to_lowercase().contains("bigint") {
@@ -455,7 +494,10 @@ impl<'a> Run<'a> {
                 } else {
                     "the result cannot be converted to JSON"
                 };
-                return Err(ExecError::new(ErrorKind::ResultNotJson, format!("{hint} ({})", reason.message)));
+                return Err(ExecError::new(
+                    ErrorKind::ResultNotJson,
+                    format!("{hint} ({})", reason.message),
+                ));
             }
         };
         self.check_stopped()?;
@@ -470,14 +512,20 @@ impl<'a> Run<'a> {
             ));
         }
         serde_json::from_str(&text).map_err(|error| {
-            ExecError::new(ErrorKind::ResultNotJson, format!("the result is not valid JSON: {error}"))
+            ExecError::new(
+                ErrorKind::ResultNotJson,
+                format!("the result is not valid JSON: {error}"),
+            )
         })
     }
 
     /// Fails with the reason the run was stopped from outside JavaScript, if any.
     fn check_stopped(&self) -> Result<(), ExecError> {
         if self.out_of_memory.get() {
-            return Err(ExecError::new(ErrorKind::Memory, memory_message(self.spec.limits.memory_bytes)));
+            return Err(ExecError::new(
+                ErrorKind::Memory,
+                memory_message(self.spec.limits.memory_bytes),
+            ));
         }
         if self.cancel.load(Ordering::Relaxed) {
             return Err(self.stopped_error(Stop::Cancelled));
@@ -525,7 +573,9 @@ impl<'a> Run<'a> {
             return stopped;
         }
         match caught {
-            CaughtError::Error(error) => ExecError::new(ErrorKind::Internal, format!("engine error: {error}")),
+            CaughtError::Error(error) => {
+                ExecError::new(ErrorKind::Internal, format!("engine error: {error}"))
+            }
             other => exception::describe(ctx, caught_value(ctx, other), ErrorKind::Exception),
         }
     }
