@@ -35,15 +35,28 @@ mod engine;
 mod executor;
 mod identifier;
 mod limits;
+mod macro_support;
 mod outcome;
 mod registry;
 mod session;
 mod source;
 mod tool_error;
 
+pub use codemode_macros::{capability, tool};
 pub use executor::Executor;
 pub use limits::Limits;
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use session::{Event, HostCall, Session, SessionError};
 pub use tool_error::ToolError;
+
+/// A tool parameter that takes the whole keyword-arguments object as one struct:
+/// `async fn search(Args(query): Args<Query>)`, where `Query` derives
+/// `serde::Deserialize` and `schemars::JsonSchema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Args<T>(pub T);
+
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::macro_support::*;
+}

@@ -179,6 +179,17 @@ impl Registry {
         Self::default()
     }
 
+    /// A registry holding every `#[codemode::tool]` function linked into the binary.
+    pub fn with_collected_tools() -> Result<Self, RegistryError> {
+        let mut tools: Vec<HostFunction> = crate::macro_support::collected_tools().collect();
+        tools.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+        let mut registry = Self::new();
+        for tool in tools {
+            registry.register(tool)?;
+        }
+        Ok(registry)
+    }
+
     /// Adds a host function, refusing invalid names, duplicates and tool/namespace clashes.
     pub fn register(&mut self, function: HostFunction) -> Result<&mut Self, RegistryError> {
         let spec = function.spec();

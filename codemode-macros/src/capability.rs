@@ -1,0 +1,186 @@
+//! `#[codemode::capability(namespace = "...")]`: the async `&self` methods of an impl
+//! block become host functions under one namespace.
+//!
+//! Every `async fn` taking `&self` counts, whatever its Rust visibility (what JavaScript
+//! may call is a different question from what Rust code may call); `#[codemode(skip)]`
+//! leaves one out and `#[codemode(name = "...")]` renames it. Other items are untouched.
+
+use crate::attr::{self, Arguments, Kind};
+use crate::docs::Docs;
+use crate::errors::{self, Errors};
+use crate::expand::{self, HostFn};
+use crate::signature::{Owner, Signature};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
+
+const METHOD_KEYS: &[(&str, Kind)] = &[("name", Kind::Text), ("skip", Kind::Flag)];
+
+pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let attr_span = attr::span_of(&attr);
+    let arguments = Arguments::parse(
+        attr,
+        "#[codemode::capability]",
+        &[("namespace", Kind::Text), ("description", Kind::Text)],
+        &mut errors,
+    );
+    let mut block = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Impl(block)) => block,
+        Ok(other) => {
+            errors.at(
+                quote!(#other).into_iter().next(),
+                "#[codemode::capability] goes on an inherent impl block: `impl MyCapability { async fn method(&self, ..) -> T { .. } }`",
+            );
+            return finish(item, errors, TokenStream::new());
+        }
+        Err(error) => {
+            errors.push(error);
+            return finish(item, errors, TokenStream::new());
+        }
+    };
+    let namespace = match arguments.text("namespace") {
+        Some(namespace) => {
+            attr::check_name(namespace, &mut errors);
+            namespace.value()
+        }
+        None => {
+            errors.push(syn::Error::new(
+                attr_span,
+                "missing `namespace`: write #[codemode::capability(namespace = \"name\")]; its methods become codemode.name.method",
+            ));
+            String::new()
+        }
+    };
+    if let Some((_, path, _)) = &block.trait_ {
+        errors.at(path, "#[codemode::capability] goes on an inherent impl block, not a trait impl: move the methods into `impl Type { .. }`");
+    }
+    if !block.generics.params.is_empty() {
+        errors.at(&block.generics, "a capability impl block cannot be generic: implement it for one concrete type");
+    }
+    let description = match arguments.text("description") {
+        Some(text) => text.value(),
+        None => Docs::from_attrs(&block.attrs).description,
+    };
+    let methods = collect_methods(&mut block, &namespace, &mut errors);
+    match errors.finish() {
+        Ok(()) => {
+            let generated = generate(&block, &namespace, &description, &methods);
+            quote!(#block #generated)
+        }
+        Err(error) => {
+            // The impl still implements Capability, without methods, so code that
+            // registers it shows no second error.
+            let stub = generate(&block, &namespace, &description, &[]);
+            let errors = error.to_compile_error();
+            quote!(#block #stub #errors)
+        }
+    }
+}
+
+/// A method that becomes a host function.
+struct Method {
+    sig: Signature,
+    name: String,
+    description: String,
+}
+
+/// Checks the methods and strips the `#[codemode(..)]` attributes from them.
+fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -> Vec<Method> {
+    let mut methods: Vec<Method> = Vec::new();
+    let mut names: Vec<(String, LitStr)> = Vec::new();
+    for item in &mut block.items {
+        let ImplItem::Fn(method) = item else { continue };
+        let arguments = take_method_attrs(method, errors);
+        if arguments.flag("skip") || method.sig.asyncness.is_none() {
+            continue;
+        }
+        let docs = Docs::from_attrs(&method.attrs);
+        let sig = Signature::check(&method.sig, Owner::Capability, &docs, errors);
+        let rust_name = sig.ident.to_string().trim_start_matches("r#").to_owned();
+        let (name, spelled) = match arguments.text("name") {
+            Some(name) => {
+                attr::check_name(name, errors);
+                (name.value(), name.clone())
+            }
+            None => {
+                if let Err(problem) = crate::ident::check(&rust_name) {
+                    errors.at(&sig.ident, format!("{problem}; or set the JavaScript name: #[codemode(name = \"...\")]"));
+                }
+                (rust_name.clone(), LitStr::new(&rust_name, sig.ident.span()))
+            }
+        };
+        if let Some((_, first)) = names.iter().find(|(taken, _)| *taken == name) {
+            errors.at(&spelled, format!("two methods are both `codemode.{namespace}.{name}`: rename one with #[codemode(name = \"...\")]"));
+            errors.at(first, format!("`codemode.{namespace}.{name}` is first defined here"));
+        }
+        names.push((name.clone(), spelled));
+        methods.push(Method { sig, name, description: docs.description });
+    }
+    methods
+}
+
+/// Removes `#[codemode(..)]` from a method and parses it.
+fn take_method_attrs(method: &mut ImplItemFn, errors: &mut Errors) -> Arguments {
+    let mut found = Arguments::default();
+    let mut kept = Vec::new();
+    for attr in method.attrs.drain(..) {
+        if !attr.path().is_ident("codemode") {
+            kept.push(attr);
+            continue;
+        }
+        match attr.meta.require_list() {
+            Ok(list) => found = Arguments::parse(list.tokens.clone(), "#[codemode(..)] on a method", METHOD_KEYS, errors),
+            Err(error) => errors.push(error),
+        }
+    }
+    method.attrs = kept;
+    found
+}
+
+fn generate(block: &ItemImpl, namespace: &str, description: &str, methods: &[Method]) -> TokenStream {
+    let self_ty = &block.self_ty;
+    let private = quote!(::codemode::__private);
+    let functions = methods.iter().map(|method| {
+        let ident = &method.sig.ident;
+        let host = expand::host_function(
+            &HostFn {
+                sig: &method.sig,
+                name: method.name.clone(),
+                path: format!("{namespace}.{}", method.name),
+                description: method.description.clone(),
+            },
+            quote!(__this.#ident),
+            quote!(let __this = #private::Arc::clone(&__this);),
+        );
+        quote! {{
+            let __this = #private::Arc::clone(&self);
+            #host
+        }}
+    });
+    quote! {
+        const _: () = {
+            #[automatically_derived]
+            impl #private::Capability for #self_ty {
+                fn namespace(&self) -> &str {
+                    #namespace
+                }
+
+                fn description(&self) -> &str {
+                    #description
+                }
+
+                fn functions(self: #private::Arc<Self>) -> ::std::vec::Vec<#private::HostFunction> {
+                    ::std::vec![#(#functions),*]
+                }
+            }
+        };
+    }
+}
+
+fn finish(item: TokenStream, errors: Errors, generated: TokenStream) -> TokenStream {
+    match errors.finish() {
+        Ok(()) => quote!(#item #generated),
+        Err(error) => errors::with_item(item, error),
+    }
+}
