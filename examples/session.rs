@@ -21,7 +21,10 @@ async fn main() {
     loop {
         match session.next_event().await {
             Event::HostCall(call) => {
-                println!("call {} -> codemode.{}({})", call.call_id, call.target, call.input);
+                println!(
+                    "call {} -> codemode.{}({})",
+                    call.call_id, call.target, call.input
+                );
                 match call.input["n"].as_i64() {
                     Some(n) => session.submit_result(call.call_id, json!(n * 2)),
                     None => session.submit_error(call.call_id, "double: `n` must be an integer"),

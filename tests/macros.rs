@@ -105,7 +105,9 @@ impl Weather {
 
 fn registry() -> Registry {
     let mut registry = Registry::with_collected_tools().expect("unique tool names");
-    registry.capability(Weather { offset: 0.5 }).expect("a unique namespace");
+    registry
+        .capability(Weather { offset: 0.5 })
+        .expect("a unique namespace");
     registry
 }
 
@@ -119,7 +121,15 @@ async fn tools_are_collected_without_a_list() {
     let names: Vec<String> = registry.functions().map(|f| f.spec().path()).collect();
     assert_eq!(
         names,
-        vec!["add", "divide", "find", "greet", "noop", "weather.cities", "weather.current"]
+        vec![
+            "add",
+            "divide",
+            "find",
+            "greet",
+            "noop",
+            "weather.cities",
+            "weather.current"
+        ]
     );
 }
 
@@ -131,17 +141,30 @@ async fn design_examples_run_through_the_executor() {
 
 #[tokio::test]
 async fn optional_parameters_may_be_omitted() {
-    assert_eq!(run("codemode.greet({ name: 'Ada' })").await.result, json!("hi Ada"));
     assert_eq!(
-        run("codemode.greet({ name: 'Ada', polite: true })").await.result,
+        run("codemode.greet({ name: 'Ada' })").await.result,
+        json!("hi Ada")
+    );
+    assert_eq!(
+        run("codemode.greet({ name: 'Ada', polite: true })")
+            .await
+            .result,
         json!("Good day, Ada.")
     );
 }
 
 #[tokio::test]
 async fn renamed_tools_and_methods_use_their_javascript_names() {
-    assert_eq!(run("codemode.divide({ numerator: 9, denominator: 2 })").await.result, json!(4.5));
-    assert_eq!(run("codemode.weather.cities()").await.result, json!(["Paris", "Oslo"]));
+    assert_eq!(
+        run("codemode.divide({ numerator: 9, denominator: 2 })")
+            .await
+            .result,
+        json!(4.5)
+    );
+    assert_eq!(
+        run("codemode.weather.cities()").await.result,
+        json!(["Paris", "Oslo"])
+    );
     let outcome = run("codemode.checked_divide({ numerator: 1, denominator: 1 })").await;
     assert_eq!(outcome.error.expect("unknown").kind, ErrorKind::UnknownTool);
     let outcome = run("codemode.weather.secret()").await;
@@ -170,14 +193,38 @@ async fn whole_struct_arguments_decode() {
 #[tokio::test]
 async fn bad_arguments_name_the_function_parameter_and_expectation() {
     for (call, message) in [
-        ("codemode.add({ a: 'x', b: 1 })", "add: invalid type for `a`: expected an integer, got a string"),
-        ("codemode.add({ a: 1 })", "add: missing required argument `b`"),
-        ("codemode.add({ a: 1, b: 2, c: 3 })", "add: unknown argument `c`; expected `a`, `b`"),
-        ("codemode.greet({ name: 5 })", "greet: invalid type for `name`: expected a string, got an integer"),
-        ("codemode.weather.current({})", "weather.current: missing required argument `city`"),
-        ("codemode.find({ limit: 2 })", "find: missing required field `text` in `.`"),
-        ("codemode.find({ text: 'a', limit: -1 })", "find: invalid value for `limit`: expected usize, got integer `-1`"),
-        ("codemode.noop({ extra: 1 })", "noop: unknown argument `extra`; it takes no arguments"),
+        (
+            "codemode.add({ a: 'x', b: 1 })",
+            "add: invalid type for `a`: expected an integer, got a string",
+        ),
+        (
+            "codemode.add({ a: 1 })",
+            "add: missing required argument `b`",
+        ),
+        (
+            "codemode.add({ a: 1, b: 2, c: 3 })",
+            "add: unknown argument `c`; expected `a`, `b`",
+        ),
+        (
+            "codemode.greet({ name: 5 })",
+            "greet: invalid type for `name`: expected a string, got an integer",
+        ),
+        (
+            "codemode.weather.current({})",
+            "weather.current: missing required argument `city`",
+        ),
+        (
+            "codemode.find({ limit: 2 })",
+            "find: missing required field `text` in `.`",
+        ),
+        (
+            "codemode.find({ text: 'a', limit: -1 })",
+            "find: invalid value for `limit`: expected usize, got integer `-1`",
+        ),
+        (
+            "codemode.noop({ extra: 1 })",
+            "noop: unknown argument `extra`; it takes no arguments",
+        ),
     ] {
         let code = format!("try {{ await {call} }} catch (e) {{ return e.message }}");
         assert_eq!(run(&code).await.result, json!(message), "{call}");
@@ -189,7 +236,9 @@ fn tools_stay_callable_from_rust() {
     assert_eq!(greet("Bob".into(), None), "hi Bob");
     let weather = Weather { offset: 1.0 };
     assert_eq!(weather.helper(), 1.0);
-    let rt = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime");
     assert_eq!(rt.block_on(add(2, 2)), 4);
     assert_eq!(rt.block_on(weather.secret()), "hidden");
 }
@@ -214,6 +263,12 @@ fn descriptions_and_schemas_come_from_the_signature() {
     let greet = registry.get("greet").expect("greet").spec();
     assert_eq!(greet.input_schema["required"], json!(["name"]));
     let current = registry.get("weather.current").expect("current").spec();
-    assert_eq!(current.input_schema["properties"]["city"]["description"], json!("City name, e.g. \"Paris\"."));
-    assert_eq!(registry.namespaces().collect::<Vec<_>>(), vec![("weather", "Weather for a fixed set of cities.")]);
+    assert_eq!(
+        current.input_schema["properties"]["city"]["description"],
+        json!("City name, e.g. \"Paris\".")
+    );
+    assert_eq!(
+        registry.namespaces().collect::<Vec<_>>(),
+        vec![("weather", "Weather for a fixed set of cities.")]
+    );
 }

@@ -19,7 +19,10 @@ impl Parse for Entry {
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
             Some(input.parse::<LitStr>().map_err(|error| {
-                syn::Error::new(error.span(), format!("`{key}` takes a string: `{key} = \"...\"`"))
+                syn::Error::new(
+                    error.span(),
+                    format!("`{key}` takes a string: `{key} = \"...\"`"),
+                )
             })?)
         } else {
             None
@@ -45,7 +48,12 @@ pub(crate) struct Arguments {
 
 impl Arguments {
     /// Parses `tokens` accepting only `keys`; problems go to `errors`.
-    pub(crate) fn parse(tokens: TokenStream, what: &str, keys: &[(&str, Kind)], errors: &mut Errors) -> Self {
+    pub(crate) fn parse(
+        tokens: TokenStream,
+        what: &str,
+        keys: &[(&str, Kind)],
+        errors: &mut Errors,
+    ) -> Self {
         let parsed = match Punctuated::<Entry, Token![,]>::parse_terminated.parse2(tokens) {
             Ok(parsed) => parsed,
             Err(error) => {
@@ -57,12 +65,19 @@ impl Arguments {
         for entry in parsed {
             let name = entry.key.to_string();
             let Some((_, kind)) = keys.iter().find(|(key, _)| *key == name) else {
-                let valid = keys.iter().map(|(key, _)| format!("`{key}`")).collect::<Vec<_>>().join(", ");
+                let valid = keys
+                    .iter()
+                    .map(|(key, _)| format!("`{key}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let hint = match closest(&name, keys) {
                     Some(close) => format!("; did you mean `{close}`?"),
                     None => String::new(),
                 };
-                errors.at(&entry.key, format!("unknown key `{name}` for {what}{hint} Valid keys: {valid}"));
+                errors.at(
+                    &entry.key,
+                    format!("unknown key `{name}` for {what}{hint} Valid keys: {valid}"),
+                );
                 continue;
             };
             if arguments.entries.iter().any(|(key, _)| *key == name) {
@@ -70,8 +85,14 @@ impl Arguments {
                 continue;
             }
             match (kind, &entry.value) {
-                (Kind::Text, None) => errors.at(&entry.key, format!("`{name}` needs a value: `{name} = \"...\"`")),
-                (Kind::Flag, Some(value)) => errors.at(value, format!("`{name}` is a flag and takes no value: write `{name}`")),
+                (Kind::Text, None) => errors.at(
+                    &entry.key,
+                    format!("`{name}` needs a value: `{name} = \"...\"`"),
+                ),
+                (Kind::Flag, Some(value)) => errors.at(
+                    value,
+                    format!("`{name}` is a flag and takes no value: write `{name}`"),
+                ),
                 _ => arguments.entries.push((entry.key, entry.value)),
             }
         }
@@ -109,7 +130,9 @@ fn distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
             previous = current;
         }
     }

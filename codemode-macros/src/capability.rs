@@ -56,7 +56,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         errors.at(path, "#[codemode::capability] goes on an inherent impl block, not a trait impl: move the methods into `impl Type { .. }`");
     }
     if !block.generics.params.is_empty() {
-        errors.at(&block.generics, "a capability impl block cannot be generic: implement it for one concrete type");
+        errors.at(
+            &block.generics,
+            "a capability impl block cannot be generic: implement it for one concrete type",
+        );
     }
     let description = match arguments.text("description") {
         Some(text) => text.value(),
@@ -105,17 +108,29 @@ fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -
             }
             None => {
                 if let Err(problem) = crate::ident::check(&rust_name) {
-                    errors.at(&sig.ident, format!("{problem}; or set the JavaScript name: #[codemode(name = \"...\")]"));
+                    errors.at(
+                        &sig.ident,
+                        format!(
+                            "{problem}; or set the JavaScript name: #[codemode(name = \"...\")]"
+                        ),
+                    );
                 }
                 (rust_name.clone(), LitStr::new(&rust_name, sig.ident.span()))
             }
         };
         if let Some((_, first)) = names.iter().find(|(taken, _)| *taken == name) {
             errors.at(&spelled, format!("two methods are both `codemode.{namespace}.{name}`: rename one with #[codemode(name = \"...\")]"));
-            errors.at(first, format!("`codemode.{namespace}.{name}` is first defined here"));
+            errors.at(
+                first,
+                format!("`codemode.{namespace}.{name}` is first defined here"),
+            );
         }
         names.push((name.clone(), spelled));
-        methods.push(Method { sig, name, description: docs.description });
+        methods.push(Method {
+            sig,
+            name,
+            description: docs.description,
+        });
     }
     methods
 }
@@ -130,7 +145,14 @@ fn take_method_attrs(method: &mut ImplItemFn, errors: &mut Errors) -> Arguments 
             continue;
         }
         match attr.meta.require_list() {
-            Ok(list) => found = Arguments::parse(list.tokens.clone(), "#[codemode(..)] on a method", METHOD_KEYS, errors),
+            Ok(list) => {
+                found = Arguments::parse(
+                    list.tokens.clone(),
+                    "#[codemode(..)] on a method",
+                    METHOD_KEYS,
+                    errors,
+                )
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -138,7 +160,12 @@ fn take_method_attrs(method: &mut ImplItemFn, errors: &mut Errors) -> Arguments 
     found
 }
 
-fn generate(block: &ItemImpl, namespace: &str, description: &str, methods: &[Method]) -> TokenStream {
+fn generate(
+    block: &ItemImpl,
+    namespace: &str,
+    description: &str,
+    methods: &[Method],
+) -> TokenStream {
     let self_ty = &block.self_ty;
     let private = quote!(::codemode::__private);
     let functions = methods.iter().map(|method| {

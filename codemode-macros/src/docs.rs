@@ -53,11 +53,17 @@ impl Docs {
 fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
     let mut lines = Vec::new();
     for attr in attrs {
-        let Meta::NameValue(meta) = &attr.meta else { continue };
+        let Meta::NameValue(meta) = &attr.meta else {
+            continue;
+        };
         if !meta.path.is_ident("doc") {
             continue;
         }
-        if let Expr::Lit(ExprLit { lit: Lit::Str(text), .. }) = &meta.value {
+        if let Expr::Lit(ExprLit {
+            lit: Lit::Str(text),
+            ..
+        }) = &meta.value
+        {
             for line in text.value().lines() {
                 lines.push(line.strip_prefix(' ').unwrap_or(line).to_owned());
             }
@@ -68,7 +74,10 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
 
 /// Parses `` * `name` - text ``, `- name: text` and similar list entries.
 fn argument_entry(line: &str) -> Option<(String, String)> {
-    let rest = line.strip_prefix('*').or_else(|| line.strip_prefix('-'))?.trim_start();
+    let rest = line
+        .strip_prefix('*')
+        .or_else(|| line.strip_prefix('-'))?
+        .trim_start();
     let (name, rest) = match rest.strip_prefix('`') {
         Some(quoted) => {
             let end = quoted.find('`')?;

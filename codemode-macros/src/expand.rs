@@ -19,9 +19,18 @@ pub(crate) struct HostFn<'a> {
 /// An expression that builds the `HostFunction`. `callee` is what the decoded
 /// arguments are applied to (`add`, `__this.current`); `prelude` runs in the closure
 /// before the future is created.
-pub(crate) fn host_function(function: &HostFn<'_>, callee: TokenStream, prelude: TokenStream) -> TokenStream {
+pub(crate) fn host_function(
+    function: &HostFn<'_>,
+    callee: TokenStream,
+    prelude: TokenStream,
+) -> TokenStream {
     let private = quote!(::codemode::__private);
-    let HostFn { sig, name, path, description } = function;
+    let HostFn {
+        sig,
+        name,
+        path,
+        description,
+    } = function;
     let (decode, call_args, input_schema) = match &sig.params {
         Params::Keywords(params) => {
             let keys = params.iter().map(|param| &param.name);
@@ -67,7 +76,11 @@ pub(crate) fn host_function(function: &HostFn<'_>, callee: TokenStream, prelude:
             quote_spanned!(inner.span()=> #private::whole_input_schema::<#inner>()),
         ),
     };
-    let awaited = if sig.is_async { quote!(.await) } else { quote!() };
+    let awaited = if sig.is_async {
+        quote!(.await)
+    } else {
+        quote!()
+    };
     let (convert, output_schema) = match &sig.output {
         Output::Unit => (
             quote!(#private::output(#path, __result)),
@@ -78,11 +91,13 @@ pub(crate) fn host_function(function: &HostFn<'_>, callee: TokenStream, prelude:
             quote_spanned!(ty.span()=> #private::output_schema::<#ty>()),
         ),
         Output::Result { ok, err } => {
-            let err_check = err.as_ref().map(|err| {
-                quote_spanned! {err.span()=> #private::assert_error_message::<#err>(); }
-            });
+            let err_span = err.as_ref().map_or_else(|| ok.span(), |err| err.span());
+            let error = quote_spanned!(err_span=> #private::tool_error(__result)?);
             (
-                quote_spanned! {ok.span()=> { #err_check #private::output_result(#path, __result) } },
+                quote_spanned! {ok.span()=> {
+                    let __result = #error;
+                    #private::output::<#ok>(#path, __result)
+                }},
                 quote_spanned!(ok.span()=> #private::output_schema::<#ok>()),
             )
         }

@@ -4,7 +4,9 @@
 
 use crate::docs::Docs;
 use crate::errors::Errors;
-use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature as FnSignature, Type};
+use syn::{
+    FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Signature as FnSignature, Type,
+};
 
 /// Where the function lives, which decides the receiver it must have.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,7 +42,10 @@ pub(crate) enum Output {
     /// A value.
     Value(Type),
     /// A `Result` whose `Ok` type is given; `err` when written out.
-    Result { ok: Type, err: Option<Type> },
+    Result {
+        ok: Box<Type>,
+        err: Option<Box<Type>>,
+    },
 }
 
 /// A checked signature.
@@ -59,28 +64,44 @@ impl Signature {
             Owner::Capability => "a capability method",
         };
         if let Some(constness) = &sig.constness {
-            errors.at(constness, format!("{macro_name} cannot be a `const fn`: remove `const`"));
+            errors.at(
+                constness,
+                format!("{macro_name} cannot be a `const fn`: remove `const`"),
+            );
         }
         if let Some(unsafety) = &sig.unsafety {
             errors.at(unsafety, format!("{macro_name} cannot be `unsafe`: JavaScript cannot uphold its safety contract; wrap the unsafe code in a safe function"));
         }
         if let Some(abi) = &sig.abi {
-            errors.at(abi, format!("{macro_name} cannot have an `extern` ABI: remove it"));
+            errors.at(
+                abi,
+                format!("{macro_name} cannot have an `extern` ABI: remove it"),
+            );
         }
         if let Some(variadic) = &sig.variadic {
-            errors.at(variadic, format!("{macro_name} cannot be variadic: take a `Vec<T>` parameter instead"));
+            errors.at(
+                variadic,
+                format!("{macro_name} cannot be variadic: take a `Vec<T>` parameter instead"),
+            );
         }
         if !sig.generics.params.is_empty() {
             errors.at(&sig.generics, format!("{macro_name} cannot be generic: JavaScript needs one concrete signature; write concrete types"));
         }
         if let Some(clause) = &sig.generics.where_clause {
-            errors.at(clause, format!("{macro_name} cannot have a `where` clause: write concrete types"));
+            errors.at(
+                clause,
+                format!("{macro_name} cannot have a `where` clause: write concrete types"),
+            );
         }
 
         let mut receiver_seen = false;
         let mut keywords = Vec::new();
         let mut whole: Option<(Type, &FnArg)> = None;
-        let typed_count = sig.inputs.iter().filter(|input| matches!(input, FnArg::Typed(_))).count();
+        let typed_count = sig
+            .inputs
+            .iter()
+            .filter(|input| matches!(input, FnArg::Typed(_)))
+            .count();
         for input in &sig.inputs {
             match input {
                 FnArg::Receiver(receiver) => {
@@ -112,7 +133,9 @@ impl Signature {
                         continue;
                     }
                     let ident = match &*typed.pat {
-                        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+                        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                            pat.ident.clone()
+                        }
                         other => {
                             errors.at(other, "a tool parameter must be a plain name, which becomes its keyword: `name: Type` (or take the whole object with `Args(name): Args<T>`)");
                             continue;
@@ -159,10 +182,15 @@ impl Signature {
 /// Rejects parameter types a JSON object cannot produce.
 fn check_type(ty: &Type, errors: &mut Errors) {
     match ty {
-        Type::ImplTrait(_) => errors.at(ty, "a tool parameter cannot be `impl Trait`: write the concrete type"),
+        Type::ImplTrait(_) => errors.at(
+            ty,
+            "a tool parameter cannot be `impl Trait`: write the concrete type",
+        ),
         Type::Reference(reference) => {
             let hint = match &*reference.elem {
-                Type::Path(path) if path.path.is_ident("str") => "`String` instead of `&str`".to_owned(),
+                Type::Path(path) if path.path.is_ident("str") => {
+                    "`String` instead of `&str`".to_owned()
+                }
                 Type::Slice(slice) => {
                     let elem = &slice.elem;
                     format!("`Vec<{}>` instead of a slice", quote::quote!(#elem))
@@ -181,7 +209,10 @@ fn check_type(ty: &Type, errors: &mut Errors) {
 fn output_of(ty: &Type, errors: &mut Errors) -> Output {
     match ty {
         Type::ImplTrait(_) => {
-            errors.at(ty, "a tool cannot return `impl Trait`: write the concrete type");
+            errors.at(
+                ty,
+                "a tool cannot return `impl Trait`: write the concrete type",
+            );
             Output::Unit
         }
         Type::Reference(_) => {
@@ -193,7 +224,10 @@ fn output_of(ty: &Type, errors: &mut Errors) -> Output {
             Some(args) => {
                 let mut types = args.into_iter();
                 match types.next() {
-                    Some(ok) => Output::Result { ok, err: types.next() },
+                    Some(ok) => Output::Result {
+                        ok,
+                        err: types.next(),
+                    },
                     None => Output::Value(ty.clone()),
                 }
             }

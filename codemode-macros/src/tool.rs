@@ -11,7 +11,12 @@ use syn::{Item, ItemFn};
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let arguments = Arguments::parse(attr, "#[codemode::tool]", &[("name", Kind::Text)], &mut errors);
+    let arguments = Arguments::parse(
+        attr,
+        "#[codemode::tool]",
+        &[("name", Kind::Text)],
+        &mut errors,
+    );
     let function = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Fn(function)) => function,
         Ok(other) => {
@@ -35,9 +40,10 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
     let docs = Docs::from_attrs(&function.attrs);
     let sig = Signature::check(&function.sig, Owner::Free, &docs, &mut errors);
-    let name = arguments
-        .text("name")
-        .map_or_else(|| sig.ident.to_string().trim_start_matches("r#").to_owned(), |name| name.value());
+    let name = arguments.text("name").map_or_else(
+        || sig.ident.to_string().trim_start_matches("r#").to_owned(),
+        |name| name.value(),
+    );
     if arguments.text("name").is_none() {
         if let Err(problem) = crate::ident::check(&name) {
             errors.at(&sig.ident, format!("{problem}; or keep the Rust name and set the JavaScript one: #[codemode::tool(name = \"...\")]"));
@@ -50,7 +56,12 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
 fn generate(function: &ItemFn, sig: &Signature, name: String, description: String) -> TokenStream {
     let ident = &function.sig.ident;
     let host = expand::host_function(
-        &HostFn { sig, path: name.clone(), name, description },
+        &HostFn {
+            sig,
+            path: name.clone(),
+            name,
+            description,
+        },
         quote!(#ident),
         TokenStream::new(),
     );

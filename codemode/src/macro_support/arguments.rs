@@ -30,10 +30,16 @@ impl Arguments {
             } else {
                 format!(
                     "expected {}",
-                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
-            return Err(ToolError::new(format!("{path}: unknown argument `{unknown}`; {expected}")));
+            return Err(ToolError::new(format!(
+                "{path}: unknown argument `{unknown}`; {expected}"
+            )));
         }
         Ok(Self { path, values })
     }
@@ -63,7 +69,11 @@ impl Arguments {
 
 /// Decodes the whole keyword-arguments object into one struct.
 pub fn whole<T: Parameter>(path: &'static str, args: Value) -> Result<T, ToolError> {
-    let args = if args.is_null() { Value::Object(Map::new()) } else { args };
+    let args = if args.is_null() {
+        Value::Object(Map::new())
+    } else {
+        args
+    };
     decode(path, None, args)
 }
 
@@ -76,7 +86,10 @@ fn decode<T: Parameter>(path: &str, name: Option<&str>, value: Value) -> Result<
             (Some(name), inner) => format!("{name}.{inner}"),
             (None, inner) => inner.to_owned(),
         };
-        ToolError::new(format!("{path}: {}", explain(&location, &error.into_inner().to_string())))
+        ToolError::new(format!(
+            "{path}: {}",
+            explain(&location, &error.into_inner().to_string())
+        ))
     })
 }
 
@@ -154,8 +167,13 @@ mod tests {
     #[test]
     fn type_errors_name_the_parameter_in_javascript_words() {
         let mut args = Arguments::new("add", json!({ "a": "x" }), &["a", "b"]).expect("an object");
-        let error = args.required::<i64>("a").expect_err("a string is not an integer");
-        assert_eq!(error.message(), "add: invalid type for `a`: expected an integer, got a string");
+        let error = args
+            .required::<i64>("a")
+            .expect_err("a string is not an integer");
+        assert_eq!(
+            error.message(),
+            "add: invalid type for `a`: expected an integer, got a string"
+        );
     }
 
     #[test]
@@ -163,15 +181,26 @@ mod tests {
         let mut args = Arguments::new("add", json!({ "a": 1 }), &["a", "b"]).expect("an object");
         let error = args.required::<i64>("b").expect_err("b is missing");
         assert_eq!(error.message(), "add: missing required argument `b`");
-        let error = Arguments::new("add", json!({ "c": 1 }), &["a", "b"]).err().expect("c is unknown");
-        assert_eq!(error.message(), "add: unknown argument `c`; expected `a`, `b`");
+        let error = Arguments::new("add", json!({ "c": 1 }), &["a", "b"])
+            .err()
+            .expect("c is unknown");
+        assert_eq!(
+            error.message(),
+            "add: unknown argument `c`; expected `a`, `b`"
+        );
     }
 
     #[test]
     fn nested_errors_carry_their_path() {
-        let mut args = Arguments::new("sum", json!({ "xs": [1, "two"] }), &["xs"]).expect("an object");
-        let error = args.required::<Vec<i64>>("xs").expect_err("a string in the list");
-        assert_eq!(error.message(), "sum: invalid type for `xs[1]`: expected an integer, got a string");
+        let mut args =
+            Arguments::new("sum", json!({ "xs": [1, "two"] }), &["xs"]).expect("an object");
+        let error = args
+            .required::<Vec<i64>>("xs")
+            .expect_err("a string in the list");
+        assert_eq!(
+            error.message(),
+            "sum: invalid type for `xs[1]`: expected an integer, got a string"
+        );
     }
 
     #[test]

@@ -44,30 +44,18 @@ impl<T: Serialize + schemars::JsonSchema> ReturnValue for T {}
 pub trait ErrorMessage: Display {}
 impl<T: Display> ErrorMessage for T {}
 
-/// Checks at compile time that `T` can be a parameter, with the error on its span.
-pub const fn assert_parameter<T: Parameter>() {}
-
-/// Checks at compile time that `T` can be returned, with the error on its span.
-pub const fn assert_return_value<T: ReturnValue>() {}
-
-/// Checks at compile time that `E` can be an error, with the error on its span.
-pub const fn assert_error_message<E: ErrorMessage>() {}
-
 /// Converts a tool's return value to JSON.
 pub fn output<T: ReturnValue>(path: &str, value: T) -> Result<serde_json::Value, ToolError> {
-    serde_json::to_value(value)
-        .map_err(|error| ToolError::new(format!("{path}: its result cannot be converted to JSON: {error}")))
+    serde_json::to_value(value).map_err(|error| {
+        ToolError::new(format!(
+            "{path}: its result cannot be converted to JSON: {error}"
+        ))
+    })
 }
 
-/// Converts a tool's `Result` to JSON or to the error the program sees.
-pub fn output_result<T: ReturnValue, E: ErrorMessage>(
-    path: &str,
-    result: Result<T, E>,
-) -> Result<serde_json::Value, ToolError> {
-    match result {
-        Ok(value) => output(path, value),
-        Err(error) => Err(ToolError::new(error.to_string())),
-    }
+/// Turns the error of a tool's `Result` into the error the program sees.
+pub fn tool_error<T, E: ErrorMessage>(result: Result<T, E>) -> Result<T, ToolError> {
+    result.map_err(|error| ToolError::new(error.to_string()))
 }
 
 /// A `#[codemode::tool]` function, collected from the whole binary.
@@ -77,5 +65,7 @@ inventory::collect!(CollectedTool);
 
 /// Every collected tool.
 pub(crate) fn collected_tools() -> impl Iterator<Item = HostFunction> {
-    inventory::iter::<CollectedTool>.into_iter().map(|tool| (tool.0)())
+    inventory::iter::<CollectedTool>
+        .into_iter()
+        .map(|tool| (tool.0)())
 }

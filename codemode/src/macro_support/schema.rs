@@ -30,11 +30,19 @@ impl Default for InputSchema {
 impl InputSchema {
     /// Adds a parameter of type `T`; `required` is false for `Option` parameters, whose
     /// `T` is the inner type.
-    pub fn parameter<T: Parameter>(mut self, name: &str, description: &str, required: bool) -> Self {
+    pub fn parameter<T: Parameter>(
+        mut self,
+        name: &str,
+        description: &str,
+        required: bool,
+    ) -> Self {
         let mut schema = self.generator.subschema_for::<T>().to_value();
         if !description.is_empty() {
             if let Value::Object(object) = &mut schema {
-                object.insert("description".to_owned(), Value::String(description.to_owned()));
+                object.insert(
+                    "description".to_owned(),
+                    Value::String(description.to_owned()),
+                );
             }
         }
         self.properties.insert(name.to_owned(), schema);

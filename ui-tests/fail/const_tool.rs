@@ -1,0 +1,6 @@
+#[codemode::tool]
+const fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[codemode::tool]
+async fn show(value: impl std::fmt::Display) -> String {
+    value.to_string()
+}
+
+fn main() {}

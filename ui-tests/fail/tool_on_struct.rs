@@ -1,0 +1,6 @@
+#[codemode::tool]
+struct Add {
+    a: i64,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+struct Calculator;
+
+impl Calculator {
+    #[codemode::tool]
+    async fn add(&self, a: i64, b: i64) -> i64 {
+        a + b
+    }
+}
+
+fn main() {}
