@@ -225,8 +225,8 @@ fn output_of(ty: &Type, errors: &mut Errors) -> Output {
                 let mut types = args.into_iter();
                 match types.next() {
                     Some(ok) => Output::Result {
-                        ok,
-                        err: types.next(),
+                        ok: Box::new(ok),
+                        err: types.next().map(Box::new),
                     },
                     None => Output::Value(ty.clone()),
                 }
