@@ -40,7 +40,7 @@ pub(crate) enum Output {
     /// Nothing: JavaScript gets `null`.
     Unit,
     /// A value.
-    Value(Type),
+    Value(Box<Type>),
     /// A `Result` whose `Ok` type is given; `err` when written out.
     Result {
         ok: Box<Type>,
@@ -228,10 +228,10 @@ fn output_of(ty: &Type, errors: &mut Errors) -> Output {
                         ok: Box::new(ok),
                         err: types.next().map(Box::new),
                     },
-                    None => Output::Value(ty.clone()),
+                    None => Output::Value(Box::new(ty.clone())),
                 }
             }
-            None => Output::Value(ty.clone()),
+            None => Output::Value(Box::new(ty.clone())),
         },
     }
 }
