@@ -38,15 +38,18 @@ mod limits;
 mod macro_support;
 mod outcome;
 mod registry;
+mod search;
 mod session;
 mod source;
 mod tool_error;
+mod typescript;
 
 pub use codemode_macros::{capability, tool};
 pub use executor::Executor;
 pub use limits::Limits;
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
+pub use search::{SearchHit, SearchKind};
 pub use session::{Event, HostCall, Session, SessionError};
 pub use tool_error::ToolError;
 
