@@ -30,12 +30,17 @@
 //! # }
 //! ```
 
+extern crate self as codemode;
+
+mod capabilities;
 mod dispatch;
 mod engine;
 mod executor;
 mod identifier;
 mod limits;
 mod macro_support;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod outcome;
 mod registry;
 mod search;
@@ -44,9 +49,14 @@ mod source;
 mod tool_error;
 mod typescript;
 
+#[cfg(feature = "http")]
+pub use capabilities::HttpCapability;
+pub use capabilities::{EnvCapability, FsCapability};
 pub use codemode_macros::{capability, tool};
 pub use executor::Executor;
 pub use limits::Limits;
+#[cfg(feature = "mcp")]
+pub use mcp::{CommandLine, ServeError, Server, ServerBuilder, Transport};
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};
@@ -62,4 +72,69 @@ pub struct Args<T>(pub T);
 #[doc(hidden)]
 pub mod __private {
     pub use crate::macro_support::*;
+    #[cfg(feature = "mcp")]
+    pub use crate::mcp::{serve_main, ServeOptions};
+}
+
+/// Serves every `#[codemode::tool]` in the binary, plus the capabilities given, as an
+/// MCP server configured from the command line (`--stdio`, `--http ADDR`,
+/// `--timeout-ms N`, `--memory-mb N`, `--help`). Write it as the body of a plain
+/// `fn main()`; it never returns.
+///
+/// ```no_run
+/// fn main() {
+///     codemode::serve!(
+///         name = "example",
+///         capabilities = [codemode::EnvCapability::new(["USER"])],
+///         search = true,
+///     )
+/// }
+/// ```
+#[cfg(feature = "mcp")]
+#[macro_export]
+macro_rules! serve {
+    ($($arguments:tt)*) => {{
+        let mut __options =
+            $crate::__private::ServeOptions::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+        $crate::__serve_options!(__options; $($arguments)*);
+        ::std::process::exit($crate::__private::serve_main(__options))
+    }};
+}
+
+/// `serve!()` needs the `mcp` feature; without it, using it says so.
+#[cfg(not(feature = "mcp"))]
+#[macro_export]
+macro_rules! serve {
+    ($($arguments:tt)*) => {
+        ::std::compile_error!("codemode::serve!() needs the `mcp` feature of the codemode crate")
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serve_options {
+    ($options:ident;) => {};
+    ($options:ident; name = $value:expr $(, $($rest:tt)*)?) => {
+        $options.name($value);
+        $crate::__serve_options!($options; $($($rest)*)?);
+    };
+    ($options:ident; search = $value:expr $(, $($rest:tt)*)?) => {
+        $options.search($value);
+        $crate::__serve_options!($options; $($($rest)*)?);
+    };
+    ($options:ident; capabilities = [$($capability:expr),* $(,)?] $(, $($rest:tt)*)?) => {
+        $( $options.capability($capability); )*
+        $crate::__serve_options!($options; $($($rest)*)?);
+    };
+    ($options:ident; $key:ident = $($rest:tt)*) => {
+        ::std::compile_error!(::std::concat!(
+            "codemode::serve!(): unknown key `", ::std::stringify!($key),
+            "`; the keys are `name`, `capabilities` and `search`"
+        ));
+    };
+    ($options:ident; $($rest:tt)*) => {
+        ::std::compile_error!(
+            "codemode::serve!() takes `key = value` pairs: name = \"...\", capabilities = [...], search = true"
+        );
+    };
 }

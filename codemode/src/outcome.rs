@@ -1,10 +1,11 @@
 //! What a run produces: its result, its console output, and what went wrong.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The outcome of one run: `{ success, result, error, logs }`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outcome {
     /// Whether the program finished without an error.
     pub success: bool,
@@ -39,7 +40,7 @@ impl Outcome {
 }
 
 /// Why a run failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecError {
     /// The kind of failure, for programs that react to it.
     pub kind: ErrorKind,
@@ -87,7 +88,7 @@ impl fmt::Display for ExecError {
 impl std::error::Error for ExecError {}
 
 /// The kinds of failure a run can end with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -117,6 +118,8 @@ pub enum ErrorKind {
     SourceTooLarge,
     /// The run was cancelled by its host.
     Cancelled,
+    /// The request to run code was malformed, e.g. an MCP call without `code`.
+    InvalidRequest,
     /// The executor itself failed; this is a bug or a broken environment.
     Internal,
 }

@@ -2,10 +2,11 @@
 
 use crate::registry::Registry;
 use crate::typescript;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// What a search hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchKind {
     /// A flat tool: `codemode.name`.
@@ -17,7 +18,7 @@ pub enum SearchKind {
 }
 
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct SearchHit {
     /// The name after `codemode.`.
     pub name: String,

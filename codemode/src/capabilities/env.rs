@@ -1,0 +1,52 @@
+//! `codemode.env`: read allowed environment variables.
+
+use crate::ToolError;
+
+/// Reads environment variables from an allowlist: `codemode.env.get({ key })`.
+///
+/// ```
+/// let env = codemode::EnvCapability::new(["USER", "LANG"]);
+/// # let _ = env;
+/// ```
+#[derive(Debug, Clone)]
+pub struct EnvCapability {
+    allowed: Vec<String>,
+}
+
+impl EnvCapability {
+    /// A capability that reads only the variables named in `allowed_keys`.
+    pub fn new(allowed_keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            allowed: allowed_keys.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Read allowed environment variables.
+#[crate::capability(namespace = "env")]
+impl EnvCapability {
+    /// The value of an allowed environment variable, or `null` when it is not set.
+    ///
+    /// # Arguments
+    ///
+    /// * `key` - The variable's name, e.g. "USER".
+    async fn get(&self, key: String) -> Result<Option<String>, ToolError> {
+        if !self.allowed.iter().any(|allowed| *allowed == key) {
+            let allowed = if self.allowed.is_empty() {
+                "none".to_owned()
+            } else {
+                self.allowed.join(", ")
+            };
+            return Err(ToolError::new(format!(
+                "env.get: `{key}` is not an allowed variable; allowed: {allowed}"
+            )));
+        }
+        match std::env::var(&key) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ToolError::new(format!(
+                "env.get: the value of `{key}` is not valid Unicode"
+            ))),
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! `codemode.fs`: read, write and list text files inside allowed folders.
+//!
+//! Every access goes through a capability-based directory handle (`cap-std`), so
+//! `..`, absolute paths and symlinks cannot lead out of an allowed folder, including a
+//! symlink swapped in after a check.
+
+use crate::ToolError;
+use cap_std::ambient_authority;
+use cap_std::fs::Dir;
+use schemars::JsonSchema;
+use serde::Serialize;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Largest file `fs.read` returns and `fs.write` accepts, by default: 1 MiB.
+const DEFAULT_MAX_BYTES: u64 = 1024 * 1024;
+
+/// Reads and writes text files inside allowed folders: `codemode.fs.read`,
+/// `codemode.fs.write`, `codemode.fs.list`. Relative paths resolve against the working
+/// directory.
+///
+/// ```
+/// let fs = codemode::FsCapability::new(["./examples"]).with_max_bytes(64 * 1024);
+/// # let _ = fs;
+/// ```
+#[derive(Debug, Clone)]
+pub struct FsCapability {
+    roots: Arc<Vec<Root>>,
+    max_bytes: u64,
+}
+
+#[derive(Debug)]
+struct Root {
+    /// As the user gave it, for messages.
+    given: String,
+    /// Absolute and lexically normalized.
+    absolute: PathBuf,
+}
+
+/// One entry of `fs.list`.
+#[derive(Debug, Serialize, JsonSchema)]
+struct Entry {
+    /// The entry's name inside the listed folder.
+    name: String,
+    /// `file`, `dir`, `symlink` or `other`.
+    kind: &'static str,
+    /// Size in bytes (files only).
+    size: Option<u64>,
+}
+
+/// What `fs.write` did.
+#[derive(Debug, Serialize, JsonSchema)]
+struct Written {
+    /// The path as given.
+    path: String,
+    /// Bytes written.
+    bytes: u64,
+}
+
+impl FsCapability {
+    /// A capability for the folders in `allowed_paths` (relative ones resolve against the
+    /// working directory now). A folder that does not exist fails the calls that need it.
+    pub fn new(allowed_paths: impl IntoIterator<Item = impl AsRef<Path>>) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let roots = allowed_paths
+            .into_iter()
+            .map(|path| {
+                let path = path.as_ref();
+                Root {
+                    given: path.display().to_string(),
+                    absolute: normalize(&cwd.join(path)),
+                }
+            })
+            .collect();
+        Self {
+            roots: Arc::new(roots),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+
+    /// Sets the largest file read or written, in bytes.
+    pub fn with_max_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = bytes;
+        self
+    }
+
+    fn allowed_list(&self) -> String {
+        self.roots
+            .iter()
+            .map(|root| root.given.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The allowed folder containing `path` and the path inside it.
+    fn locate(&self, method: &str, path: &str) -> Result<(Dir, PathBuf), ToolError> {
+        if path.contains('\0') {
+            return Err(ToolError::new(format!(
+                "fs.{method}: the path contains a NUL byte"
+            )));
+        }
+        if path.is_empty() {
+            return Err(ToolError::new(format!("fs.{method}: the path is empty")));
+        }
+        let cwd = std::env::current_dir().map_err(|error| {
+            ToolError::new(format!("fs.{method}: no working directory: {error}"))
+        })?;
+        let requested = cwd.join(path);
+        for root in self.roots.iter() {
+            let Ok(inside) = requested.strip_prefix(&root.absolute) else {
+                continue;
+            };
+            let dir =
+                Dir::open_ambient_dir(&root.absolute, ambient_authority()).map_err(|error| {
+                    ToolError::new(format!(
+                        "fs.{method}: the allowed folder `{}` cannot be opened: {error}",
+                        root.given
+                    ))
+                })?;
+            let inside = if inside.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                inside.to_path_buf()
+            };
+            return Ok((dir, inside));
+        }
+        Err(self.outside(method, path))
+    }
+
+    fn outside(&self, method: &str, path: &str) -> ToolError {
+        ToolError::new(format!(
+            "fs.{method}: `{path}` is outside the allowed folders ({})",
+            self.allowed_list()
+        ))
+    }
+
+    /// Turns an I/O error into a message; escapes are reported as such.
+    fn io_error(&self, method: &str, path: &str, error: io::Error) -> ToolError {
+        let text = error.to_string();
+        if text.contains("outside of the filesystem")
+            || text.contains("symlink")
+            || error.raw_os_error() == Some(18)
+        {
+            return self.outside(method, path);
+        }
+        match error.kind() {
+            io::ErrorKind::NotFound => {
+                ToolError::new(format!("fs.{method}: `{path}` does not exist"))
+            }
+            _ => ToolError::new(format!("fs.{method}: `{path}`: {text}")),
+        }
+    }
+
+    fn read_blocking(&self, path: &str) -> Result<String, ToolError> {
+        let (dir, inside) = self.locate("read", path)?;
+        let metadata = dir
+            .metadata(&inside)
+            .map_err(|error| self.io_error("read", path, error))?;
+        if !metadata.is_file() {
+            let what = if metadata.is_dir() {
+                "a folder: use fs.list"
+            } else {
+                "not a regular file"
+            };
+            return Err(ToolError::new(format!("fs.read: `{path}` is {what}")));
+        }
+        if metadata.len() > self.max_bytes {
+            return Err(self.too_large("read", path, metadata.len()));
+        }
+        let file = dir
+            .open(&inside)
+            .map_err(|error| self.io_error("read", path, error))?;
+        let mut bytes = Vec::new();
+        file.take(self.max_bytes + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|error| self.io_error("read", path, error))?;
+        if bytes.len() as u64 > self.max_bytes {
+            return Err(self.too_large("read", path, bytes.len() as u64));
+        }
+        String::from_utf8(bytes).map_err(|_| {
+            ToolError::new(format!(
+                "fs.read: `{path}` is not UTF-8 text; only text files can be read"
+            ))
+        })
+    }
+
+    fn too_large(&self, method: &str, path: &str, size: u64) -> ToolError {
+        ToolError::new(format!(
+            "fs.{method}: `{path}` is {size} bytes; the limit is {} bytes",
+            self.max_bytes
+        ))
+    }
+
+    fn write_blocking(&self, path: &str, content: &str) -> Result<Written, ToolError> {
+        if content.len() as u64 > self.max_bytes {
+            return Err(self.too_large("write", path, content.len() as u64));
+        }
+        let (dir, inside) = self.locate("write", path)?;
+        if let Ok(metadata) = dir.symlink_metadata(&inside) {
+            if metadata.is_dir() {
+                return Err(ToolError::new(format!("fs.write: `{path}` is a folder")));
+            }
+        }
+        let mut file = dir
+            .create(&inside)
+            .map_err(|error| self.io_error("write", path, error))?;
+        file.write_all(content.as_bytes())
+            .map_err(|error| self.io_error("write", path, error))?;
+        Ok(Written {
+            path: path.to_owned(),
+            bytes: content.len() as u64,
+        })
+    }
+
+    fn list_blocking(&self, path: &str) -> Result<Vec<Entry>, ToolError> {
+        let (dir, inside) = self.locate("list", path)?;
+        let entries = dir
+            .read_dir(&inside)
+            .map_err(|error| self.io_error("list", path, error))?;
+        let mut listed = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|error| self.io_error("list", path, error))?;
+            let file_type = entry
+                .file_type()
+                .map_err(|error| self.io_error("list", path, error))?;
+            let (kind, size) = if file_type.is_file() {
+                ("file", entry.metadata().ok().map(|m| m.len()))
+            } else if file_type.is_dir() {
+                ("dir", None)
+            } else if file_type.is_symlink() {
+                ("symlink", None)
+            } else {
+                ("other", None)
+            };
+            listed.push(Entry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                kind,
+                size,
+            });
+        }
+        listed.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(listed)
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        method: &str,
+        work: impl FnOnce(FsCapability) -> Result<T, ToolError> + Send + 'static,
+    ) -> Result<T, ToolError> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || work(this))
+            .await
+            .map_err(|error| {
+                ToolError::new(format!("fs.{method}: the file operation failed: {error}"))
+            })?
+    }
+}
+
+/// Read and write text files inside the allowed folders.
+#[crate::capability(namespace = "fs")]
+impl FsCapability {
+    /// Reads a UTF-8 text file.
+    ///
+    /// # Arguments
+    ///
+    /// * `path` - File path, relative to the working directory or absolute, inside an allowed folder.
+    async fn read(&self, path: String) -> Result<String, ToolError> {
+        self.blocking("read", move |fs| fs.read_blocking(&path))
+            .await
+    }
+
+    /// Writes a text file, creating or replacing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `path` - File path inside an allowed folder; its folder must exist.
+    /// * `content` - The text to write.
+    async fn write(&self, path: String, content: String) -> Result<Written, ToolError> {
+        self.blocking("write", move |fs| fs.write_blocking(&path, &content))
+            .await
+    }
+
+    /// Lists a folder's entries, sorted by name.
+    ///
+    /// # Arguments
+    ///
+    /// * `path` - Folder path inside an allowed folder.
+    async fn list(&self, path: String) -> Result<Vec<Entry>, ToolError> {
+        self.blocking("list", move |fs| fs.list_blocking(&path))
+            .await
+    }
+}
+
+/// Removes `.` and resolves `..` lexically in an absolute path (for the allowed folders
+/// only; requested paths keep their `..`, which cap-std refuses when it escapes).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

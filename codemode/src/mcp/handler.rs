@@ -1,0 +1,215 @@
+//! The MCP protocol side: tool listing and calls.
+
+use super::description::INSTRUCTIONS;
+use super::Server;
+use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::search::SearchHit;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Results `search` returns when no limit is given.
+const DEFAULT_SEARCH_LIMIT: usize = 10;
+/// The most results one `search` returns.
+const MAX_SEARCH_LIMIT: usize = 100;
+
+/// The answer of the `search` tool.
+#[derive(Debug, Serialize, JsonSchema)]
+struct SearchAnswer {
+    /// The query as received.
+    query: String,
+    /// Best matches first.
+    results: Vec<SearchHit>,
+}
+
+impl ServerHandler for Server {
+    fn get_info(&self) -> InitializeResult {
+        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(&self.inner.name, &self.inner.version))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let arguments = request.arguments.unwrap_or_default();
+        match request.name.as_ref() {
+            "execute" => Ok(self.execute(arguments).await.into()),
+            "search" if self.inner.search => Ok(self.search(arguments).into()),
+            other => Err(ErrorData::invalid_params(
+                format!(
+                    "unknown tool `{other}`; this server has: {}",
+                    self.tool_names().join(", ")
+                ),
+                None,
+            )),
+        }
+    }
+}
+
+impl Server {
+    fn tool_names(&self) -> Vec<&'static str> {
+        if self.inner.search {
+            vec!["execute", "search"]
+        } else {
+            vec!["execute"]
+        }
+    }
+
+    fn tools(&self) -> Vec<Tool> {
+        let mut tools = vec![Tool::new(
+            "execute",
+            self.inner.execute_description.clone(),
+            object(json!({
+                "type": "object",
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "description": "The JavaScript or TypeScript program to run."
+                    }
+                },
+                "required": ["code"],
+                "additionalProperties": false
+            })),
+        )
+        .with_raw_output_schema(object(schema_of::<Outcome>()))
+        .with_annotations(ToolAnnotations::new().read_only(false).open_world(true))];
+        if self.inner.search {
+            tools.push(
+                Tool::new(
+                    "search",
+                    "Find the functions available to `execute` programs by keyword: names, descriptions and parameter names. Returns the best matches with their TypeScript signatures.",
+                    object(json!({
+                        "type": "object",
+                        "properties": {
+                            "query": { "type": "string", "description": "Words to look for, e.g. \"read file\"." },
+                            "limit": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": MAX_SEARCH_LIMIT,
+                                "description": "At most this many results (default 10)."
+                            }
+                        },
+                        "required": ["query"],
+                        "additionalProperties": false
+                    })),
+                )
+                .with_raw_output_schema(object(schema_of::<SearchAnswer>()))
+                .with_annotations(ToolAnnotations::new().read_only(true).open_world(false)),
+            );
+        }
+        tools
+    }
+
+    async fn execute(&self, arguments: JsonObject) -> CallToolResult {
+        let outcome = match code_argument(arguments) {
+            Ok(code) => {
+                self.inner
+                    .executor
+                    .execute(&code, &self.inner.registry)
+                    .await
+            }
+            Err(message) => Outcome::failure(
+                ExecError::new(ErrorKind::InvalidRequest, message),
+                Vec::new(),
+            ),
+        };
+        let success = outcome.success;
+        let value = serde_json::to_value(&outcome).unwrap_or_else(|error| {
+            json!({ "success": false, "result": null, "error": { "kind": "internal", "message": error.to_string() }, "logs": [] })
+        });
+        if success {
+            CallToolResult::structured(value)
+        } else {
+            CallToolResult::structured_error(value)
+        }
+    }
+
+    fn search(&self, arguments: JsonObject) -> CallToolResult {
+        match search_arguments(arguments) {
+            Ok((query, limit)) => {
+                let results = self.inner.registry.search(&query, limit);
+                let answer = SearchAnswer { query, results };
+                match serde_json::to_value(&answer) {
+                    Ok(value) => CallToolResult::structured(value),
+                    Err(error) => CallToolResult::error(vec![rmcp::model::ContentBlock::text(
+                        error.to_string(),
+                    )]),
+                }
+            }
+            Err(message) => CallToolResult::error(vec![rmcp::model::ContentBlock::text(message)]),
+        }
+    }
+}
+
+fn code_argument(mut arguments: JsonObject) -> Result<String, String> {
+    if let Some(unknown) = arguments.keys().find(|key| *key != "code") {
+        return Err(format!(
+            "execute: unknown argument `{unknown}`; it takes only `code`"
+        ));
+    }
+    match arguments.remove("code") {
+        Some(Value::String(code)) => Ok(code),
+        Some(_) => Err("execute: `code` must be a string holding the program".to_owned()),
+        None => Err("execute: missing `code`: send { \"code\": \"<program>\" }".to_owned()),
+    }
+}
+
+fn search_arguments(mut arguments: JsonObject) -> Result<(String, usize), String> {
+    if let Some(unknown) = arguments
+        .keys()
+        .find(|key| *key != "query" && *key != "limit")
+    {
+        return Err(format!(
+            "search: unknown argument `{unknown}`; it takes `query` and `limit`"
+        ));
+    }
+    let query = match arguments.remove("query") {
+        Some(Value::String(query)) => query,
+        Some(_) => return Err("search: `query` must be a string".to_owned()),
+        None => return Err("search: missing `query`".to_owned()),
+    };
+    let limit = match arguments.remove("limit") {
+        None | Some(Value::Null) => DEFAULT_SEARCH_LIMIT,
+        Some(value) => match value.as_u64() {
+            Some(limit @ 1..) if limit as usize <= MAX_SEARCH_LIMIT => limit as usize,
+            _ => {
+                return Err(format!(
+                    "search: `limit` must be a whole number from 1 to {MAX_SEARCH_LIMIT}"
+                ))
+            }
+        },
+    };
+    Ok((query, limit))
+}
+
+fn schema_of<T: JsonSchema>() -> Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
+}
+
+fn object(value: Value) -> Arc<JsonObject> {
+    match value {
+        Value::Object(object) => Arc::new(object),
+        _ => Arc::new(JsonObject::new()),
+    }
+}

@@ -1,0 +1,181 @@
+//! The MCP server: `execute` (and optionally `search`) over stdio and streamable HTTP.
+
+mod cli;
+mod description;
+mod handler;
+mod serve;
+
+pub use cli::{CommandLine, Transport};
+#[doc(hidden)]
+pub use serve::{serve_main, ServeOptions};
+
+use crate::executor::Executor;
+use crate::limits::Limits;
+use crate::registry::{Capability, Registry, RegistryError};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// An MCP server exposing `execute` and, when enabled, `search`. Cheap to clone; every
+/// client session shares the same executor and registry.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let server = codemode::Server::builder()
+///     .name("example")
+///     .capability(codemode::EnvCapability::new(["USER"]))?
+///     .search(true)
+///     .build()?;
+/// server.serve_http("127.0.0.1:8000".parse()?).await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    version: String,
+    executor: Executor,
+    registry: Registry,
+    search: bool,
+    execute_description: String,
+}
+
+impl Server {
+    /// A builder starting from every `#[codemode::tool]` in the binary.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// The registry the server runs code against.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// The description of the `execute` tool: how to write code, then the declarations.
+    pub fn execute_description(&self) -> &str {
+        &self.inner.execute_description
+    }
+
+    /// Serves one client over stdin and stdout until the input ends.
+    pub async fn serve_stdio(self) -> Result<(), ServeError> {
+        serve::stdio(self).await
+    }
+
+    /// Serves streamable HTTP at `http://ADDR/mcp` until Ctrl-C.
+    pub async fn serve_http(self, address: SocketAddr) -> Result<(), ServeError> {
+        serve::http(self, address, serve::shutdown_signal()).await
+    }
+
+    /// An axum router serving streamable HTTP at `/mcp`, to mount in an existing app.
+    /// Only `localhost`-style Host headers are accepted unless `public` is set.
+    pub fn router(&self, public: bool) -> axum::Router {
+        serve::router(self.clone(), public)
+    }
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("name", &self.inner.name)
+            .field("registry", &self.inner.registry)
+            .field("search", &self.inner.search)
+            .finish()
+    }
+}
+
+/// Builds a [`Server`].
+pub struct ServerBuilder {
+    name: String,
+    version: String,
+    registry: Result<Registry, RegistryError>,
+    limits: Limits,
+    search: bool,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        Self {
+            name: "codemode".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            registry: Registry::with_collected_tools(),
+            limits: Limits::default(),
+            search: false,
+        }
+    }
+}
+
+impl ServerBuilder {
+    /// Sets the server name announced in `initialize`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets the server version announced in `initialize`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = version.into();
+        self
+    }
+
+    /// Replaces the collected tools with `registry`.
+    pub fn registry(mut self, registry: Registry) -> Self {
+        self.registry = Ok(registry);
+        self
+    }
+
+    /// Adds a capability; a clash with a tool or another namespace is an error.
+    pub fn capability<C: Capability>(mut self, capability: C) -> Result<Self, RegistryError> {
+        let mut registry = self.registry?;
+        registry.capability(capability)?;
+        self.registry = Ok(registry);
+        Ok(self)
+    }
+
+    /// Enables the `search` tool.
+    pub fn search(mut self, enabled: bool) -> Self {
+        self.search = enabled;
+        self
+    }
+
+    /// Sets the limits of every run.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The server, or the registration error met on the way.
+    pub fn build(self) -> Result<Server, RegistryError> {
+        let registry = self.registry?;
+        let execute_description = description::execute(&registry, &self.limits, self.search);
+        Ok(Server {
+            inner: Arc::new(Inner {
+                name: self.name,
+                version: self.version,
+                executor: Executor::new(self.limits),
+                registry,
+                search: self.search,
+                execute_description,
+            }),
+        })
+    }
+}
+
+/// Why serving stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The HTTP address could not be bound.
+    #[error("cannot listen on {address}: {source}; pass --http ADDR to use another address")]
+    Bind {
+        /// The address asked for.
+        address: SocketAddr,
+        /// Why binding failed.
+        source: std::io::Error,
+    },
+    /// The transport failed.
+    #[error("the MCP transport failed: {0}")]
+    Transport(String),
+}

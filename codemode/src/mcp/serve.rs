@@ -1,0 +1,196 @@
+//! Running the server: transports, shutdown, and the `serve!()` entry point.
+
+use super::cli::{self, CommandLine, Transport};
+use super::{ServeError, Server, ServerBuilder};
+use crate::limits::Limits;
+use crate::registry::{Capability, RegistryError};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::ServiceExt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Time open HTTP streams get to finish after Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+pub(super) async fn stdio(server: Server) -> Result<(), ServeError> {
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|error| ServeError::Transport(error.to_string()))?;
+    tokio::select! {
+        ended = running.waiting() => {
+            ended.map_err(|error| ServeError::Transport(error.to_string()))?;
+        }
+        () = shutdown_signal() => {}
+    }
+    Ok(())
+}
+
+pub(super) fn router(server: Server, public: bool) -> axum::Router {
+    let mut config = StreamableHttpServerConfig::default();
+    if public {
+        config = config.disable_allowed_hosts();
+    }
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    axum::Router::new().nest_service("/mcp", service)
+}
+
+pub(super) async fn http(
+    server: Server,
+    address: SocketAddr,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| ServeError::Bind { address, source })?;
+    let public = !address.ip().is_loopback();
+    if public {
+        tracing::warn!(%address, "listening beyond loopback: any Host header is accepted");
+    }
+    let bound = listener.local_addr().unwrap_or(address);
+    tracing::info!("serving MCP over streamable HTTP at http://{bound}/mcp");
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let notify = Arc::clone(&stopping);
+    let serving =
+        axum::serve(listener, router(server, public)).with_graceful_shutdown(async move {
+            shutdown.await;
+            notify.notify_one();
+        });
+    tokio::select! {
+        served = serving => served.map_err(|error| ServeError::Transport(error.to_string())),
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => Ok(()),
+    }
+}
+
+/// Resolves on Ctrl-C (or never, when the signal cannot be watched).
+pub(super) async fn shutdown_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+type AddCapability = Box<dyn FnOnce(ServerBuilder) -> Result<ServerBuilder, RegistryError>>;
+
+/// What `codemode::serve!()` was given.
+pub struct ServeOptions {
+    name: String,
+    version: String,
+    capabilities: Vec<AddCapability>,
+    search: bool,
+}
+
+impl ServeOptions {
+    /// Options for a binary called `name` at `version`.
+    pub fn new(name: &str, version: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            capabilities: Vec::new(),
+            search: false,
+        }
+    }
+
+    /// Sets the server name.
+    pub fn name(&mut self, name: impl Into<String>) {
+        self.name = name.into();
+    }
+
+    /// Adds a capability.
+    pub fn capability<C: Capability>(&mut self, capability: C) {
+        self.capabilities
+            .push(Box::new(move |builder: ServerBuilder| {
+                builder.capability(capability)
+            }));
+    }
+
+    /// Enables `search`.
+    pub fn search(&mut self, enabled: bool) {
+        self.search = enabled;
+    }
+}
+
+/// Runs a server from the command line; returns the process exit code.
+pub fn serve_main(options: ServeOptions) -> i32 {
+    let mut args = std::env::args();
+    let program = args.next().unwrap_or_else(|| options.name.clone());
+    let line = match CommandLine::parse(args) {
+        Ok(line) => line,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    if line.help {
+        print!("{}", cli::usage(&program));
+        return 0;
+    }
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+    let mut limits = Limits::default();
+    if let Some(timeout) = line.timeout {
+        limits = limits.with_timeout(timeout);
+    }
+    if let Some(bytes) = line.memory_bytes {
+        limits = limits.with_memory_bytes(bytes);
+    }
+    let mut builder = Server::builder()
+        .name(options.name)
+        .version(options.version)
+        .search(options.search)
+        .limits(limits);
+    for add in options.capabilities {
+        builder = match add(builder) {
+            Ok(builder) => builder,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return 1;
+            }
+        };
+    }
+    let server = match builder.build() {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return 1;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return 1;
+        }
+    };
+    let served = runtime.block_on(async move {
+        match line.transport {
+            Transport::Stdio => server.serve_stdio().await,
+            Transport::Http(address) => http(server, address, shutdown_signal()).await,
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match served {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("error: {error}");
+            1
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! Starting the example MCP server and talking to it with rmcp's client.
+#![allow(dead_code)]
+
+use rmcp::model::{CallToolRequestParams, CallToolResult};
+use rmcp::service::RunningService;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// A connected rmcp client.
+pub type Client = RunningService<RoleClient, ()>;
+
+/// The example server binary, built when missing.
+pub fn example_binary() -> PathBuf {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY
+        .get_or_init(|| {
+            let deps = std::env::current_exe().expect("the test binary's path");
+            let profile = deps
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile>");
+            let binary = profile.join("examples").join("mcp_server");
+            if !binary.exists() {
+                let status = std::process::Command::new(env!("CARGO"))
+                    .args(["build", "--example", "mcp_server"])
+                    .status()
+                    .expect("cargo runs");
+                assert!(status.success(), "the example server does not build");
+            }
+            binary
+        })
+        .clone()
+}
+
+/// A scratch working directory laid out like the example expects: `examples/` is the
+/// allowed folder, with a file, a subfolder, and symlinks pointing out of it.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("examples/notes")).expect("folders");
+        std::fs::write(root.join("examples/hello.txt"), "hello from the sandbox\n")
+            .expect("a file");
+        std::fs::write(root.join("secret.txt"), "top secret\n").expect("a file outside");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("../secret.txt", root.join("examples/escape.txt"))
+                .expect("a symlink");
+            std::os::unix::fs::symlink(root, root.join("examples/up")).expect("a folder symlink");
+            std::os::unix::fs::symlink("/etc/passwd", root.join("examples/passwd"))
+                .expect("an absolute symlink");
+        }
+        Self { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+fn command(cwd: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(example_binary());
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true);
+    command
+}
+
+/// A client talking to the example server over stdio.
+pub async fn stdio_client(cwd: &Path, args: &[&str]) -> Client {
+    let mut all = vec!["--stdio"];
+    all.extend_from_slice(args);
+    let (transport, _) = TokioChildProcess::builder(command(cwd, &all))
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the example server starts");
+    ().serve(transport)
+        .await
+        .expect("the MCP handshake succeeds")
+}
+
+/// The example server over HTTP on a free loopback port, and its URL.
+pub async fn http_server(cwd: &Path) -> (Child, String) {
+    let mut child = command(cwd, &["--http", "127.0.0.1:0"])
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("the example server starts");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.expect("readable stderr") {
+            if let Some(start) = line.find("http://") {
+                return line[start..].trim().to_owned();
+            }
+        }
+        panic!("the server exited before listening");
+    })
+    .await
+    .expect("the server announces its address");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+/// A client talking to an HTTP server at `url`.
+pub async fn http_client(url: &str) -> Client {
+    ().serve(StreamableHttpClientTransport::from_uri(url.to_owned()))
+        .await
+        .expect("the MCP handshake succeeds")
+}
+
+/// Calls a tool with JSON arguments.
+pub async fn call(client: &Client, tool: &str, arguments: Value) -> CallToolResult {
+    let Value::Object(arguments) = arguments else {
+        panic!("arguments must be an object")
+    };
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
+        .await
+        .expect("the call is answered")
+}
+
+/// Runs `code` through `execute` and returns the structured outcome and the error flag.
+pub async fn execute(client: &Client, code: &str) -> (Value, bool) {
+    let result = call(client, "execute", serde_json::json!({ "code": code })).await;
+    let outcome = result
+        .structured_content
+        .clone()
+        .expect("structured content");
+    let text = result
+        .content
+        .first()
+        .and_then(|content| content.as_text())
+        .map(|content| content.text.clone())
+        .expect("text content");
+    let parsed: Value = serde_json::from_str(&text).expect("the text is the outcome's JSON");
+    assert_eq!(parsed, outcome, "text and structured content agree");
+    (outcome, result.is_error == Some(true))
+}
