@@ -82,13 +82,12 @@ pub mod __private {
 /// `fn main()`; it never returns.
 ///
 /// ```no_run
-/// fn main() {
-///     codemode::serve!(
-///         name = "example",
-///         capabilities = [codemode::EnvCapability::new(["USER"])],
-///         search = true,
-///     )
-/// }
+/// // The whole body of `fn main()`:
+/// codemode::serve!(
+///     name = "example",
+///     capabilities = [codemode::EnvCapability::new(["USER"])],
+///     search = true,
+/// )
 /// ```
 #[cfg(feature = "mcp")]
 #[macro_export]

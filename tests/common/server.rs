@@ -15,7 +15,7 @@ use tokio::process::{Child, Command};
 /// A connected rmcp client.
 pub type Client = RunningService<RoleClient, ()>;
 
-/// The example server binary, built when missing.
+/// The example server binary, brought up to date once per test binary.
 pub fn example_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
@@ -25,15 +25,14 @@ pub fn example_binary() -> PathBuf {
                 .parent()
                 .and_then(Path::parent)
                 .expect("target/<profile>");
-            let binary = profile.join("examples").join("mcp_server");
-            if !binary.exists() {
-                let status = std::process::Command::new(env!("CARGO"))
-                    .args(["build", "--example", "mcp_server"])
-                    .status()
-                    .expect("cargo runs");
-                assert!(status.success(), "the example server does not build");
+            let mut build = std::process::Command::new(env!("CARGO"));
+            build.args(["build", "--quiet", "--example", "mcp_server"]);
+            if profile.file_name().is_some_and(|name| name == "release") {
+                build.arg("--release");
             }
-            binary
+            let status = build.status().expect("cargo runs");
+            assert!(status.success(), "the example server does not build");
+            profile.join("examples").join("mcp_server")
         })
         .clone()
 }

@@ -31,7 +31,7 @@ impl EnvCapability {
     ///
     /// * `key` - The variable's name, e.g. "USER".
     async fn get(&self, key: String) -> Result<Option<String>, ToolError> {
-        if !self.allowed.iter().any(|allowed| *allowed == key) {
+        if !self.allowed.contains(&key) {
             let allowed = if self.allowed.is_empty() {
                 "none".to_owned()
             } else {

@@ -16,10 +16,12 @@ use std::time::Duration;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 pub(super) async fn stdio(server: Server) -> Result<(), ServeError> {
-    let running = server
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(|error| ServeError::Transport(error.to_string()))?;
+    let running = match server.serve(rmcp::transport::stdio()).await {
+        Ok(running) => running,
+        // The input ended before a client said hello: nothing to serve.
+        Err(rmcp::service::ServerInitializeError::ConnectionClosed(_)) => return Ok(()),
+        Err(error) => return Err(ServeError::Transport(error.to_string())),
+    };
     tokio::select! {
         ended = running.waiting() => {
             ended.map_err(|error| ServeError::Transport(error.to_string()))?;

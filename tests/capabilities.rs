@@ -1,0 +1,315 @@
+//! The built-in capabilities against hostile inputs: fs escapes, env keys, http hosts.
+
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use codemode::{EnvCapability, Executor, FsCapability, HttpCapability, Registry};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+async fn run(registry: &Registry, code: &str) -> Value {
+    let outcome = Executor::default().execute(code, registry).await;
+    assert!(outcome.success, "{outcome:?}");
+    outcome.result
+}
+
+/// The error message of a call that must fail.
+async fn refusal(registry: &Registry, call: &str) -> String {
+    let code = format!("try {{ await {call}; return 'allowed' }} catch (e) {{ return e.message }}");
+    run(registry, &code)
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn fs_registry(root: &std::path::Path, max_bytes: u64) -> Registry {
+    let mut registry = Registry::new();
+    registry
+        .capability(FsCapability::new([root.join("allowed")]).with_max_bytes(max_bytes))
+        .expect("a namespace");
+    registry
+}
+
+fn fs_root() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::create_dir_all(dir.path().join("allowed/sub")).expect("folders");
+    std::fs::write(dir.path().join("allowed/text.txt"), "text").expect("a file");
+    std::fs::write(dir.path().join("allowed/binary.bin"), [0xff, 0xfe, 0x00]).expect("a file");
+    std::fs::write(dir.path().join("allowed/big.txt"), "x".repeat(2000)).expect("a file");
+    std::fs::write(dir.path().join("outside.txt"), "secret").expect("a file");
+    dir
+}
+
+#[tokio::test]
+async fn fs_reports_bad_paths_and_contents_clearly() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let allowed = dir.path().join("allowed");
+    let path = |name: &str| allowed.join(name).display().to_string();
+    let cases = [
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("binary.bin")),
+            "is not UTF-8 text",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("big.txt")),
+            "the limit is 1000 bytes",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("missing.txt")),
+            "does not exist",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("sub")),
+            "is a folder",
+        ),
+        (
+            format!(
+                "codemode.fs.read({{ path: {:?} + '\\u0000x' }})",
+                path("text.txt")
+            ),
+            "NUL byte",
+        ),
+        (
+            format!(
+                "codemode.fs.write({{ path: {:?}, content: 'x' }})",
+                path("sub")
+            ),
+            "is a folder",
+        ),
+        (
+            format!(
+                "codemode.fs.write({{ path: {:?}, content: 'x'.repeat(2000) }})",
+                path("new.txt")
+            ),
+            "the limit is 1000 bytes",
+        ),
+        (
+            format!(
+                "codemode.fs.read({{ path: {:?} }})",
+                path(&"a/".repeat(3000))
+            ),
+            "fs.read: ",
+        ),
+        (
+            format!(
+                "codemode.fs.read({{ path: {:?} }})",
+                dir.path().join("outside.txt").display()
+            ),
+            "outside the allowed folders",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("../outside.txt")),
+            "outside the allowed folders",
+        ),
+    ];
+    for (call, expected) in cases {
+        let message = refusal(&registry, &call).await;
+        assert!(message.contains(expected), "{call}: {message}");
+        assert!(!message.contains("secret"), "{call}: {message}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn fs_refuses_fifos_without_blocking() {
+    let dir = fs_root();
+    let fifo = dir.path().join("allowed/pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let registry = fs_registry(dir.path(), 1000);
+    let message = refusal(
+        &registry,
+        &format!("codemode.fs.read({{ path: {:?} }})", fifo.display()),
+    )
+    .await;
+    assert!(message.contains("not a regular file"), "{message}");
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn fs_symlink_swapped_in_after_a_check_cannot_escape() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let link = dir.path().join("allowed/swap.txt");
+    std::fs::write(&link, "harmless").expect("a file");
+    let swapper = {
+        let link = link.clone();
+        let target = dir.path().join("outside.txt");
+        std::thread::spawn(move || {
+            for _ in 0..2000 {
+                let _ = std::fs::remove_file(&link);
+                let _ = std::os::unix::fs::symlink(&target, &link);
+                let _ = std::fs::remove_file(&link);
+                let _ = std::fs::write(&link, "harmless");
+            }
+        })
+    };
+    let code = format!(
+        "const seen = [];\nfor (let i = 0; i < 300; i++) {{ try {{ seen.push(await codemode.fs.read({{ path: {:?} }})) }} catch (e) {{ seen.push(e.message) }} }}\nreturn seen;",
+        link.display()
+    );
+    let seen = run(&registry, &code).await;
+    swapper.join().expect("the swapper finished");
+    for answer in seen.as_array().expect("answers") {
+        assert_ne!(answer, &json!("secret"), "the symlink led outside");
+    }
+}
+
+#[tokio::test]
+async fn env_refuses_odd_keys_by_name() {
+    let mut registry = Registry::new();
+    registry
+        .capability(EnvCapability::new(["CODEMODE_TEST_VALUE", "ÜNICODE"]))
+        .expect("a namespace");
+    std::env::set_var("CODEMODE_TEST_VALUE", "visible");
+    assert_eq!(
+        run(
+            &registry,
+            "codemode.env.get({ key: 'CODEMODE_TEST_VALUE' })"
+        )
+        .await,
+        json!("visible")
+    );
+    assert_eq!(
+        run(&registry, "codemode.env.get({ key: 'ÜNICODE' })").await,
+        json!(null)
+    );
+    for key in [
+        "",
+        "PATH",
+        "codemode_test_value",
+        "CODEMODE_TEST_VALUE\\u0000",
+        "🔑",
+    ] {
+        let message = refusal(&registry, &format!("codemode.env.get({{ key: '{key}' }})")).await;
+        assert!(
+            message.contains("is not an allowed variable"),
+            "{key}: {message}"
+        );
+    }
+}
+
+/// A local HTTP server on 127.0.0.1 for the http capability.
+async fn test_server() -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let port = listener.local_addr().expect("an address").port();
+    let app = axum::Router::new()
+        .route(
+            "/hello",
+            get(|| async { ([("x-test", "yes")], "hello") })
+                .post(|body: String| async move { format!("got {body}") }),
+        )
+        .route(
+            "/to-localhost",
+            get(move || async move { redirect(format!("http://localhost:{port}/hello")) }),
+        )
+        .route(
+            "/to-self",
+            get(move || async move { redirect(format!("http://127.0.0.1:{port}/hello")) }),
+        )
+        .route("/loop", get(|| async { redirect("/loop".to_owned()) }))
+        .route("/big", get(|| async { "y".repeat(200_000) }))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                "late"
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    port
+}
+
+fn redirect(location: String) -> impl IntoResponse {
+    (StatusCode::FOUND, [(header::LOCATION, location)])
+}
+
+fn http_registry() -> Registry {
+    let mut registry = Registry::new();
+    registry
+        .capability(
+            HttpCapability::new(["127.0.0.1"])
+                .with_max_response_bytes(100_000)
+                .with_timeout(Duration::from_millis(500)),
+        )
+        .expect("a namespace");
+    registry
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_fetches_from_allowed_hosts() {
+    let port = test_server().await;
+    let registry = http_registry();
+    let code = format!("const r = await codemode.http.fetch({{ url: 'http://127.0.0.1:{port}/hello' }});\nconst p = await codemode.http.fetch({{ url: 'http://127.0.0.1:{port}/hello', method: 'post', body: 'data', headers: {{ 'content-type': 'text/plain' }} }});\nreturn [r.status, r.body, r.headers['x-test'], p.body]");
+    assert_eq!(
+        run(&registry, &code).await,
+        json!([200, "hello", "yes", "got data"])
+    );
+    let code =
+        format!("(await codemode.http.fetch({{ url: 'http://127.0.0.1:{port}/to-self' }})).body");
+    assert_eq!(run(&registry, &code).await, json!("hello"));
+    let code =
+        format!("(await codemode.http.fetch({{ url: 'http://2130706433:{port}/hello' }})).body");
+    assert_eq!(
+        run(&registry, &code).await,
+        json!("hello"),
+        "a decimal spelling of an allowed IP is that IP"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_refuses_everything_else() {
+    let port = test_server().await;
+    let registry = http_registry();
+    let cases = [
+        (
+            format!("http://localhost:{port}/hello"),
+            "host `localhost` is not allowed",
+        ),
+        (
+            format!("http://127.0.0.1:{port}/to-localhost"),
+            "redirect to http://localhost",
+        ),
+        (format!("http://127.0.0.1:{port}/loop"), "redirects"),
+        (
+            format!("http://127.0.0.1:{port}/big"),
+            "larger than the limit of 100000 bytes",
+        ),
+        (format!("http://127.0.0.1:{port}/slow"), "timed out"),
+        (
+            format!("http://127.0.0.1@localhost:{port}/hello"),
+            "host `localhost` is not allowed",
+        ),
+        (
+            format!("http://[::1]:{port}/hello"),
+            "host `[::1]` is not allowed",
+        ),
+        ("file:///etc/passwd".to_owned(), "only http and https"),
+        ("ftp://127.0.0.1/x".to_owned(), "only http and https"),
+        ("not a url".to_owned(), "is not a valid URL"),
+    ];
+    for (url, expected) in cases {
+        let message = refusal(
+            &registry,
+            &format!("codemode.http.fetch({{ url: {url:?} }})"),
+        )
+        .await;
+        assert!(message.starts_with("http.fetch: "), "{url}: {message}");
+        assert!(message.contains(expected), "{url}: {message}");
+    }
+    let message = refusal(
+        &registry,
+        &format!(
+            "codemode.http.fetch({{ url: 'http://127.0.0.1:{port}/hello', method: 'G E T' }})"
+        ),
+    )
+    .await;
+    assert!(message.contains("is not an HTTP method"), "{message}");
+}

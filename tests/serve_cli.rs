@@ -1,0 +1,84 @@
+//! The command line of `codemode::serve!()`, through the example server.
+
+#[path = "common/server.rs"]
+mod server;
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(server::example_binary())
+        .args(args)
+        .output()
+        .expect("the example runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_lists_the_flags() {
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for flag in [
+        "--stdio",
+        "--http ADDR",
+        "--timeout-ms N",
+        "--memory-mb N",
+        "127.0.0.1:8000",
+    ] {
+        assert!(stdout.contains(flag), "missing {flag} in {stdout}");
+    }
+}
+
+#[test]
+fn bad_flags_exit_non_zero_with_one_line() {
+    for (args, message) in [
+        (
+            &["--verbose"][..],
+            "error: unknown argument `--verbose`; see --help\n",
+        ),
+        (
+            &["--timeout-ms", "soon"][..],
+            "error: --timeout-ms expects a positive whole number, got `soon`\n",
+        ),
+        (
+            &["--http", "nowhere"][..],
+            "error: --http expects an address like 127.0.0.1:8000, got `nowhere`\n",
+        ),
+    ] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stderr, message);
+        assert!(stdout.is_empty());
+    }
+}
+
+#[test]
+fn an_address_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let address = taken.local_addr().expect("an address").to_string();
+    let (code, _, stderr) = run(&["--http", &address]);
+    assert_eq!(code, 1);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("error: cannot listen on {address}: ")),
+        "{stderr}"
+    );
+    assert!(
+        last.ends_with("pass --http ADDR to use another address"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stdio_ends_with_its_input() {
+    let output = Command::new(server::example_binary())
+        .arg("--stdio")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the example runs");
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stdout.is_empty(), "nothing but protocol on stdout");
+}
