@@ -1,47 +1,78 @@
 //! Runs registered host functions on the caller's tokio runtime.
+//!
+//! A call is first polled once on the engine thread, inside the runtime's context:
+//! functions that finish without waiting (most of them) answer at once, without a
+//! hop to another thread. A call still pending after that poll moves to a tokio task.
 
-use crate::registry::HostFunction;
+use crate::registry::{FunctionSpec, HostFunction};
 use futures_util::FutureExt;
 use serde_json::Value;
 use std::any::Any;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::runtime::Handle;
 use tokio::task::AbortHandle;
 
-/// Spawns `function(args)` and hands its answer to `done`: the value, or an error
-/// message when it fails, panics or outlives `timeout`.
-pub(crate) fn spawn(
+/// How a call got on its way.
+pub(crate) enum Started {
+    /// It finished during the first poll.
+    Answered(Result<Value, String>),
+    /// It continues on a tokio task, which hands its answer to `done`.
+    Spawned(AbortHandle),
+}
+
+/// Starts `function(args)`. Its answer is the value, or an error message when it
+/// fails, panics or outlives `timeout`.
+pub(crate) fn start(
     runtime: &Handle,
     function: HostFunction,
     args: Value,
     timeout: Option<Duration>,
     done: impl FnOnce(Result<Value, String>) + Send + 'static,
-) -> AbortHandle {
+) -> Started {
+    let spec = function.shared_spec();
+    let call = AssertUnwindSafe(async move { function.call(args).await }).catch_unwind();
+    let mut call = Box::pin(call);
+    let first = {
+        let _entered = runtime.enter();
+        let mut context = Context::from_waker(Waker::noop());
+        call.as_mut().poll(&mut context)
+    };
+    if let Poll::Ready(answer) = first {
+        return Started::Answered(settle(&spec, answer));
+    }
     let task = runtime.spawn(async move {
-        let path = function.spec().path();
-        let call = AssertUnwindSafe(async move { function.call(args).await }).catch_unwind();
         let answer = match timeout {
             Some(limit) => match tokio::time::timeout(limit, call).await {
                 Ok(finished) => finished,
                 Err(_) => Ok(Err(format!(
-                    "codemode.{path} did not answer within {} ms",
+                    "codemode.{} did not answer within {} ms",
+                    spec.path(),
                     limit.as_millis()
                 )
                 .into())),
             },
             None => call.await,
         };
-        done(match answer {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(panic) => Err(format!(
-                "codemode.{path} panicked: {}",
-                panic_message(&*panic)
-            )),
-        });
+        done(settle(&spec, answer));
     });
-    task.abort_handle()
+    Started::Spawned(task.abort_handle())
+}
+
+type Caught = Result<Result<Value, crate::ToolError>, Box<dyn Any + Send>>;
+
+fn settle(spec: &FunctionSpec, answer: Caught) -> Result<Value, String> {
+    match answer {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(panic) => Err(format!(
+            "codemode.{} panicked: {}",
+            spec.path(),
+            panic_message(&*panic)
+        )),
+    }
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {

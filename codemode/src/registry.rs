@@ -43,7 +43,7 @@ impl FunctionSpec {
 /// JSON value, with the metadata the model sees.
 #[derive(Clone)]
 pub struct HostFunction {
-    spec: FunctionSpec,
+    spec: Arc<FunctionSpec>,
     handler: Arc<Handler>,
 }
 
@@ -66,44 +66,49 @@ impl HostFunction {
         Fut: Future<Output = Result<Value, ToolError>> + Send + 'static,
     {
         Self {
-            spec: FunctionSpec {
+            spec: Arc::new(FunctionSpec {
                 name: name.into(),
                 namespace: None,
                 description: String::new(),
                 input_schema: serde_json::json!({ "type": "object" }),
                 output_schema: serde_json::json!({}),
-            },
+            }),
             handler: Arc::new(move |args| Box::pin(handler(args))),
         }
     }
 
     /// Places the function in `namespace`, reachable as `codemode.<namespace>.<name>`.
     pub fn in_namespace(mut self, namespace: impl Into<String>) -> Self {
-        self.spec.namespace = Some(namespace.into());
+        Arc::make_mut(&mut self.spec).namespace = Some(namespace.into());
         self
     }
 
     /// Sets the description the model sees.
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
-        self.spec.description = description.into();
+        Arc::make_mut(&mut self.spec).description = description.into();
         self
     }
 
     /// Sets the JSON Schema of the keyword-arguments object.
     pub fn with_input_schema(mut self, schema: Value) -> Self {
-        self.spec.input_schema = schema;
+        Arc::make_mut(&mut self.spec).input_schema = schema;
         self
     }
 
     /// Sets the JSON Schema of the result.
     pub fn with_output_schema(mut self, schema: Value) -> Self {
-        self.spec.output_schema = schema;
+        Arc::make_mut(&mut self.spec).output_schema = schema;
         self
     }
 
     /// The function's metadata.
     pub fn spec(&self) -> &FunctionSpec {
         &self.spec
+    }
+
+    /// The metadata, shared.
+    pub(crate) fn shared_spec(&self) -> Arc<FunctionSpec> {
+        Arc::clone(&self.spec)
     }
 
     /// Calls the function with a keyword-arguments object.
@@ -182,7 +187,7 @@ impl Registry {
     /// A registry holding every `#[codemode::tool]` function linked into the binary.
     pub fn with_collected_tools() -> Result<Self, RegistryError> {
         let mut tools: Vec<HostFunction> = crate::macro_support::collected_tools().collect();
-        tools.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+        tools.sort_by(|a, b| a.spec().name.cmp(&b.spec().name));
         let mut registry = Self::new();
         for tool in tools {
             registry.register(tool)?;
@@ -215,7 +220,7 @@ impl Registry {
             return Err(RegistryError::Duplicate { path });
         }
         let entries = Arc::make_mut(&mut self.entries);
-        if let Some(namespace) = &function.spec.namespace {
+        if let Some(namespace) = &function.spec().namespace {
             entries.namespaces.entry(namespace.clone()).or_default();
         }
         entries.functions.insert(path, function);

@@ -5,9 +5,10 @@ use super::allocator::LimitedAllocator;
 use super::bridge::{self, Bridge, Harness, NewCall, Stop};
 use super::exception;
 use super::harness;
-use crate::dispatch;
+use crate::dispatch::{self, Started};
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
 use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::registry::HostFunction;
 use crate::session::HostCall;
 use crate::source::{self, Form, StripError, FILENAME};
 use rquickjs::context::EvalOptions;
@@ -322,12 +323,7 @@ impl<'a> Run<'a> {
                 if self.in_flight.remove(&call_id).is_none() {
                     return Ok(());
                 }
-                match answer {
-                    Ok(value) => self.settle_value(ctx, harness, call_id, &value),
-                    Err(message) => {
-                        self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message)
-                    }
-                }
+                self.answer(ctx, harness, call_id, answer)
             }
             Inbound::Dispatch { call_id } => {
                 let Some(call) = self.in_flight.get_mut(&call_id) else {
@@ -336,13 +332,11 @@ impl<'a> Run<'a> {
                 let Some((target, args)) = call.surfaced.take() else {
                     return Ok(());
                 };
-                match self.spec.registry.get(&target) {
+                match self.spec.registry.get(&target).cloned() {
                     Some(function) => {
-                        let abort = self.spawn(function.clone(), call_id, args);
-                        if let Some(call) = self.in_flight.get_mut(&call_id) {
-                            call.abort = Some(abort);
-                        }
-                        Ok(())
+                        self.in_flight.remove(&call_id);
+                        self.run_registered(ctx, harness, function, call_id, args)
+                            .map(|_| ())
                     }
                     None => {
                         self.in_flight.remove(&call_id);
@@ -386,14 +380,8 @@ impl<'a> Run<'a> {
                     }));
                 }
                 (_, Some(function)) => {
-                    let abort = self.spawn(function.clone(), call.id, call.args);
-                    self.in_flight.insert(
-                        call.id,
-                        InFlight {
-                            abort: Some(abort),
-                            surfaced: None,
-                        },
-                    );
+                    let function = function.clone();
+                    settled |= self.run_registered(ctx, harness, function, call.id, call.args)?;
                 }
                 (Routing::RegisteredOnly, None) => {
                     let message = self.unknown_message(&call.target);
@@ -412,14 +400,17 @@ impl<'a> Run<'a> {
         )
     }
 
-    fn spawn(
-        &self,
-        function: crate::registry::HostFunction,
+    /// Starts a registered function; true when it answered at once and was settled.
+    fn run_registered<'js>(
+        &mut self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        function: HostFunction,
         call_id: u64,
         args: Json,
-    ) -> AbortHandle {
+    ) -> Result<bool, ExecError> {
         let reply = self.inbound_tx.clone();
-        dispatch::spawn(
+        let started = dispatch::start(
             &self.spec.runtime,
             function,
             args,
@@ -427,7 +418,37 @@ impl<'a> Run<'a> {
             move |answer| {
                 let _ = reply.send(Inbound::Answer { call_id, answer });
             },
-        )
+        );
+        match started {
+            Started::Answered(answer) => {
+                self.answer(ctx, harness, call_id, answer)?;
+                Ok(true)
+            }
+            Started::Spawned(abort) => {
+                self.in_flight.insert(
+                    call_id,
+                    InFlight {
+                        abort: Some(abort),
+                        surfaced: None,
+                    },
+                );
+                Ok(false)
+            }
+        }
+    }
+
+    /// Settles a call with its answer.
+    fn answer<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        call_id: u64,
+        answer: Result<Json, String>,
+    ) -> Result<(), ExecError> {
+        match answer {
+            Ok(value) => self.settle_value(ctx, harness, call_id, &value),
+            Err(message) => self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message),
+        }
     }
 
     fn settle_value<'js>(

@@ -1,0 +1,54 @@
+//! The workloads compared with py-codemode, shared by the workload runner and the
+//! criterion benches. The same JavaScript runs on both sides.
+
+use codemode::{HostFunction, Registry};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// A trivial program, run cold.
+pub const TRIVIAL: &str = "async () => 1 + 1";
+
+/// 2,000 sequential awaited host calls.
+pub const SEQUENTIAL: &str = "async () => { let s = 0; for (let i = 0; i < 2000; i++) { s += await codemode.add({ a: i, b: 1 }); } return s; }";
+
+/// 1,000 host calls at once.
+pub const FAN_OUT: &str = "async () => { const all = await Promise.all(Array.from({ length: 1000 }, (_, i) => codemode.add({ a: i, b: 1 }))); return all.length; }";
+
+/// CPU-bound JavaScript over a tool result: 20k objects filtered, mapped and reduced.
+pub const OBJECTS: &str = "async () => { const rows = await codemode.rows({ n: 20000 }); const total = rows.filter(r => r.active).map(r => r.score * 2).reduce((a, b) => a + b, 0); const byGroup = {}; for (const r of rows) { byGroup[r.group] = (byGroup[r.group] || 0) + 1; } return [total, Object.keys(byGroup).length]; }";
+
+/// `JSON.parse` and `JSON.stringify` of a 1 MB document.
+pub const JSON_MB: &str = "async () => { const items = []; for (let i = 0; i < 12000; i++) { items.push({ id: i, name: 'item-' + i, tags: ['a', 'b', 'c'], value: i * 1.5 }); } const text = JSON.stringify({ items }); const back = JSON.parse(text); return [text.length > 1000000, back.items.length]; }";
+
+/// A program that waits for the host, for the memory workload.
+pub const WAIT: &str = "async () => await codemode.wait({})";
+
+/// The registry both sides offer: `add`, `rows`, and `wait` (released by `gate`).
+pub fn registry(gate: Arc<Semaphore>) -> Registry {
+    let mut registry = Registry::new();
+    let add = HostFunction::new("add", |args: Value| async move {
+        Ok(json!(
+            args["a"].as_i64().unwrap_or(0) + args["b"].as_i64().unwrap_or(0)
+        ))
+    });
+    let rows = HostFunction::new("rows", |args: Value| async move {
+        let n = args["n"].as_u64().unwrap_or(0);
+        Ok(Value::Array(
+            (0..n)
+                .map(|i| json!({ "id": i, "group": format!("g{}", i % 50), "score": i % 97, "active": i % 3 != 0 }))
+                .collect(),
+        ))
+    });
+    let wait = HostFunction::new("wait", move |_: Value| {
+        let gate = Arc::clone(&gate);
+        async move {
+            let _permit = gate.acquire().await.map_err(|_| "closed")?;
+            Ok(json!(true))
+        }
+    });
+    for function in [add, rows, wait] {
+        registry.register(function).expect("unique names");
+    }
+    registry
+}
