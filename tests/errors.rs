@@ -120,6 +120,16 @@ async fn arguments_that_are_not_json_fail_the_call_clearly() {
 }
 
 #[tokio::test]
+async fn deeply_nested_arguments_fail_the_call_instead_of_vanishing() {
+    let code = "let deep = {}; for (let i = 0; i < 1000; i++) deep = { deep };\ntry { await codemode.echo({ deep }); return 'sent' } catch (e) { return e.message }";
+    let message = ok(&run(code).await).as_str().expect("a message").to_owned();
+    assert!(
+        message.starts_with("codemode.echo: the arguments cannot be sent to the host"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn codemode_itself_is_not_callable_or_writable() {
     let error = run("codemode()").await.error.expect("a failure");
     assert!(

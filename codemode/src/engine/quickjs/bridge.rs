@@ -101,7 +101,14 @@ impl Bridge {
 
     fn call<'js>(&self, ctx: &Ctx<'js>, target: String, args: Value<'js>) -> rquickjs::Result<f64> {
         let args = match ctx.json_stringify(args) {
-            Ok(Some(text)) => serde_json::from_str(&text.to_string()?).unwrap_or_default(),
+            Ok(Some(text)) => serde_json::from_str(&text.to_string()?).map_err(|error| {
+                Exception::throw_type(
+                    ctx,
+                    &format!(
+                        "codemode.{target}: the arguments cannot be sent to the host: {error}"
+                    ),
+                )
+            })?,
             Ok(None) => serde_json::Value::Object(Default::default()),
             Err(rquickjs::Error::Exception) => {
                 let reason = ctx.catch();
