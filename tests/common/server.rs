@@ -15,7 +15,8 @@ use tokio::process::{Child, Command};
 /// A connected rmcp client.
 pub type Client = RunningService<RoleClient, ()>;
 
-/// The example server binary, brought up to date once per test binary.
+/// The example server binary. `cargo test --workspace` builds it along with the tests;
+/// a narrower `cargo test` that skipped examples builds it here.
 pub fn example_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
@@ -25,14 +26,17 @@ pub fn example_binary() -> PathBuf {
                 .parent()
                 .and_then(Path::parent)
                 .expect("target/<profile>");
-            let mut build = std::process::Command::new(env!("CARGO"));
-            build.args(["build", "--quiet", "--example", "mcp_server"]);
-            if profile.file_name().is_some_and(|name| name == "release") {
-                build.arg("--release");
+            let binary = profile.join("examples").join("mcp_server");
+            if !binary.exists() {
+                let mut build = std::process::Command::new(env!("CARGO"));
+                build.args(["build", "--quiet", "--example", "mcp_server"]);
+                if profile.file_name().is_some_and(|name| name == "release") {
+                    build.arg("--release");
+                }
+                let status = build.status().expect("cargo runs");
+                assert!(status.success(), "the example server does not build");
             }
-            let status = build.status().expect("cargo runs");
-            assert!(status.success(), "the example server does not build");
-            profile.join("examples").join("mcp_server")
+            binary
         })
         .clone()
 }
