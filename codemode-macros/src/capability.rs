@@ -32,11 +32,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 quote!(#other).into_iter().next(),
                 "#[codemode::capability] goes on an inherent impl block: `impl MyCapability { async fn method(&self, ..) -> T { .. } }`",
             );
-            return finish(item, errors, TokenStream::new());
+            return errors::finish(item, errors, TokenStream::new());
         }
         Err(error) => {
             errors.push(error);
-            return finish(item, errors, TokenStream::new());
+            return errors::finish(item, errors, TokenStream::new());
         }
     };
     let namespace = match arguments.text("namespace") {
@@ -202,12 +202,5 @@ fn generate(
                 }
             }
         };
-    }
-}
-
-fn finish(item: TokenStream, errors: Errors, generated: TokenStream) -> TokenStream {
-    match errors.finish() {
-        Ok(()) => quote!(#item #generated),
-        Err(error) => errors::with_item(item, error),
     }
 }

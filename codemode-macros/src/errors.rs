@@ -32,9 +32,15 @@ impl Errors {
     }
 }
 
-/// The user's item unchanged followed by the errors, so the rest of the crate still
-/// sees the item and the user sees only these errors.
-pub(crate) fn with_item(item: TokenStream, error: syn::Error) -> TokenStream {
-    let errors = error.to_compile_error();
-    quote::quote! { #item #errors }
+/// The item followed by the generated code, or, when there were errors, the user's
+/// item unchanged followed by the errors, so the rest of the crate still sees the item
+/// and the user sees only these errors.
+pub(crate) fn finish(item: TokenStream, errors: Errors, generated: TokenStream) -> TokenStream {
+    match errors.finish() {
+        Ok(()) => quote::quote! { #item #generated },
+        Err(error) => {
+            let errors = error.to_compile_error();
+            quote::quote! { #item #errors }
+        }
+    }
 }

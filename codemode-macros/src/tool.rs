@@ -28,11 +28,11 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
                 quote!(#other).into_iter().next(),
                 format!("#[codemode::tool] goes on a free function, like `async fn add(a: i64, b: i64) -> i64`{hint}"),
             );
-            return finish(item, errors, TokenStream::new());
+            return errors::finish(item, errors, TokenStream::new());
         }
         Err(error) => {
             errors.push(error);
-            return finish(item, errors, TokenStream::new());
+            return errors::finish(item, errors, TokenStream::new());
         }
     };
     if let Some(name) = arguments.text("name") {
@@ -50,7 +50,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     let generated = generate(&function, &sig, name, docs.description);
-    finish(quote!(#function), errors, generated)
+    errors::finish(quote!(#function), errors, generated)
 }
 
 fn generate(function: &ItemFn, sig: &Signature, name: String, description: String) -> TokenStream {
@@ -74,12 +74,5 @@ fn generate(function: &ItemFn, sig: &Signature, name: String, description: Strin
                 ::codemode::__private::CollectedTool(__codemode_tool)
             }
         };
-    }
-}
-
-fn finish(item: TokenStream, errors: Errors, generated: TokenStream) -> TokenStream {
-    match errors.finish() {
-        Ok(()) => quote!(#item #generated),
-        Err(error) => errors::with_item(item, error),
     }
 }

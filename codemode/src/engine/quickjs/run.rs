@@ -340,8 +340,7 @@ impl<'a> Run<'a> {
                     }
                     None => {
                         self.in_flight.remove(&call_id);
-                        let message = self.unknown_message(&target);
-                        self.settle_error(ctx, harness, call_id, ANSWER_UNKNOWN_TOOL, &message)
+                        self.settle_unknown(ctx, harness, call_id, &target)
                     }
                 }
             }
@@ -384,8 +383,7 @@ impl<'a> Run<'a> {
                     settled |= self.run_registered(ctx, harness, function, call.id, call.args)?;
                 }
                 (Routing::RegisteredOnly, None) => {
-                    let message = self.unknown_message(&call.target);
-                    self.settle_error(ctx, harness, call.id, ANSWER_UNKNOWN_TOOL, &message)?;
+                    self.settle_unknown(ctx, harness, call.id, &call.target)?;
                     settled = true;
                 }
             }
@@ -393,11 +391,19 @@ impl<'a> Run<'a> {
         Ok(settled)
     }
 
-    fn unknown_message(&self, target: &str) -> String {
-        format!(
+    /// Fails a call to a name nothing answers, listing the names that exist.
+    fn settle_unknown<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        call_id: u64,
+        target: &str,
+    ) -> Result<(), ExecError> {
+        let message = format!(
             "codemode.{target} does not exist; available: {}",
             self.spec.registry.available()
-        )
+        );
+        self.settle_error(ctx, harness, call_id, ANSWER_UNKNOWN_TOOL, &message)
     }
 
     /// Starts a registered function; true when it answered at once and was settled.
