@@ -161,6 +161,102 @@ async fn fs_symlink_swapped_in_after_a_check_cannot_escape() {
 }
 
 #[tokio::test]
+async fn fs_refuses_absolute_odd_and_special_paths() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let allowed = dir.path().join("allowed");
+    let path = |name: &str| allowed.join(name).display().to_string();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/zero", allowed.join("zero")).expect("a symlink");
+    let long = path(&"deep/".repeat(2000));
+    let cases = [
+        (
+            "codemode.fs.read({ path: '/etc/passwd' })".to_owned(),
+            "outside the allowed folders",
+        ),
+        (
+            "codemode.fs.read({ path: '' })".to_owned(),
+            "the path is empty",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("te\0xt.txt")),
+            "contains a NUL byte",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {long:?} }})"),
+            "fs.read: `",
+        ),
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("sub")),
+            "is a folder",
+        ),
+        (
+            format!(
+                "codemode.fs.write({{ path: {:?}, content: 'x' }})",
+                path("sub")
+            ),
+            "is a folder",
+        ),
+        (
+            format!(
+                "codemode.fs.write({{ path: {:?}, content: 'x' }})",
+                path("missing/new.txt")
+            ),
+            "does not exist",
+        ),
+        (
+            format!("codemode.fs.list({{ path: {:?} }})", path("text.txt")),
+            "fs.list: `",
+        ),
+        #[cfg(unix)]
+        (
+            format!("codemode.fs.read({{ path: {:?} }})", path("zero")),
+            "outside the allowed folders",
+        ),
+    ];
+    for (call, expected) in cases {
+        let message = refusal(&registry, &call).await;
+        assert!(message.contains(expected), "{call}: {message}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(allowed.join("text.txt")).expect("a file"),
+        "text",
+        "a refused call changed nothing"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fs_fifo_swapped_in_after_a_check_never_blocks() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let target = dir.path().join("allowed/swap.txt");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let swapper = {
+        let target = target.clone();
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = std::fs::remove_file(&target);
+                let _ = std::process::Command::new("mkfifo").arg(&target).status();
+                let _ = std::fs::remove_file(&target);
+                let _ = std::fs::write(&target, "regular");
+            }
+        })
+    };
+    let code = format!(
+        "const seen = new Set();\nfor (let i = 0; i < 200; i++) {{\n  try {{ seen.add(await codemode.fs.read({{ path: {path:?} }})) }} catch (e) {{ seen.add(e.message.includes('not a regular file') ? 'refused' : 'other') }}\n  try {{ await codemode.fs.write({{ path: {path:?}, content: 'written' }}); seen.add('wrote') }} catch (e) {{ seen.add(e.message.includes('not a regular file') ? 'refused' : 'other') }}\n}}\nreturn [...seen];",
+        path = target.display()
+    );
+    let outcome = Executor::new(codemode::Limits::default().with_timeout(Duration::from_secs(20)))
+        .execute(&code, &registry)
+        .await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    swapper.join().expect("the swapper finished");
+    assert!(outcome.success, "a FIFO blocked the run: {outcome:?}");
+}
+
+#[tokio::test]
 async fn env_refuses_odd_keys_by_name() {
     let mut registry = Registry::new();
     registry
@@ -265,6 +361,36 @@ async fn http_fetches_from_allowed_hosts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_hosts_match_after_normalization() {
+    let port = test_server().await;
+    let mut registry = Registry::new();
+    registry
+        .capability(HttpCapability::new(["LocalHost.", "127.0.0.1"]))
+        .expect("a namespace");
+    for url in [
+        format!("http://localhost:{port}/hello"),
+        format!("http://LOCALHOST:{port}/hello"),
+        format!("http://0x7f.0.0.1:{port}/hello"),
+        format!("http://0177.0.0.1:{port}/hello"),
+        format!("http://127.1:{port}/hello"),
+        format!("HTTP://user:secret@127.0.0.1:{port}/hello"),
+    ] {
+        let code = format!("(await codemode.http.fetch({{ url: {url:?} }})).body");
+        assert_eq!(run(&registry, &code).await, json!("hello"), "{url}");
+    }
+    let trailing_dot = format!("http://localhost.:{port}/hello");
+    let message = refusal(
+        &registry,
+        &format!("codemode.http.fetch({{ url: {trailing_dot:?} }})"),
+    )
+    .await;
+    assert!(
+        !message.contains("not allowed"),
+        "{trailing_dot}: {message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_refuses_everything_else() {
     let port = test_server().await;
     let registry = http_registry();
@@ -303,6 +429,24 @@ async fn http_refuses_everything_else() {
         .await;
         assert!(message.starts_with("http.fetch: "), "{url}: {message}");
         assert!(message.contains(expected), "{url}: {message}");
+    }
+    let refused = [
+        format!("http://0x7f000002:{port}/hello"),
+        format!("http://[::ffff:127.0.0.1]:{port}/hello"),
+        format!("http://127.0.0.1.example:{port}/hello"),
+        "javascript:alert(1)".to_owned(),
+        "data:text/plain,hi".to_owned(),
+    ];
+    for url in refused {
+        let message = refusal(
+            &registry,
+            &format!("codemode.http.fetch({{ url: {url:?} }})"),
+        )
+        .await;
+        assert!(
+            message.contains("is not allowed") || message.contains("only http and https"),
+            "{url}: {message}"
+        );
     }
     let message = refusal(
         &registry,

@@ -9,7 +9,7 @@ use server::{execute, http_client, http_server, Workspace};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_executes_each_get_their_own_answer() {
     let workspace = Workspace::new();
-    let (_server, url) = http_server(workspace.path()).await;
+    let (_server, url) = http_server(workspace.path(), &[]).await;
     let client = std::sync::Arc::new(http_client(&url).await);
     let calls = (0..50).map(|i| {
         let client = std::sync::Arc::clone(&client);
@@ -28,7 +28,7 @@ async fn fifty_concurrent_executes_each_get_their_own_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_clients_have_their_own_sessions() {
     let workspace = Workspace::new();
-    let (_server, url) = http_server(workspace.path()).await;
+    let (_server, url) = http_server(workspace.path(), &[]).await;
     let first = http_client(&url).await;
     let second = http_client(&url).await;
     let (a, _) = execute(&first, "globalThis.mark = 'first'; return 1").await;
@@ -45,7 +45,7 @@ async fn several_clients_have_their_own_sessions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_get_errors_and_the_server_keeps_serving() {
     let workspace = Workspace::new();
-    let (_server, url) = http_server(workspace.path()).await;
+    let (_server, url) = http_server(workspace.path(), &[]).await;
     let http = reqwest::Client::new();
     for body in ["{not json", "[]", "{\"jsonrpc\":\"2.0\",\"id\":1}", ""] {
         let response = http
@@ -77,7 +77,7 @@ async fn malformed_requests_get_errors_and_the_server_keeps_serving() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_capability_refuses_hosts_outside_the_allowlist() {
     let workspace = Workspace::new();
-    let (_server, url) = http_server(workspace.path()).await;
+    let (_server, url) = http_server(workspace.path(), &[]).await;
     let client = http_client(&url).await;
     let code = format!(
         "try {{ await codemode.http.fetch({{ url: {url:?} }}) }} catch (e) {{ return e.message }}"

@@ -177,6 +177,38 @@ async fn cancel_stops_a_run_awaiting_the_host() {
 }
 
 #[tokio::test]
+async fn answers_after_cancel_are_refused_or_ignored() {
+    let code = "const calls = []; for (let i = 0; i < 1000; i++) calls.push(codemode.later({ i })); return (await Promise.all(calls)).length";
+    let mut session = Executor::default().start(code, &Registry::new());
+    let mut open = Vec::new();
+    for _ in 0..64 {
+        match session.next_event().await {
+            Event::HostCall(call) => open.push(call.call_id),
+            other => panic!("expected a host call, got {other:?}"),
+        }
+    }
+    session.cancel();
+    for call_id in open {
+        let answered = session.submit_result(call_id, json!(call_id));
+        assert!(
+            matches!(answered, Ok(()) | Err(SessionError::Finished)),
+            "{answered:?}"
+        );
+    }
+    let outcome = loop {
+        match session.next_event().await {
+            Event::HostCall(_) => {}
+            Event::Failed(outcome) => break outcome,
+            Event::Completed(outcome) => panic!("a cancelled run completed: {outcome:?}"),
+        }
+    };
+    assert_eq!(outcome.error.expect("an error").kind, ErrorKind::Cancelled);
+    assert_eq!(session.submit_error(1, "late"), Err(SessionError::Finished));
+    let after = Executor::default().execute("1 + 1", &Registry::new()).await;
+    assert_eq!(after.result, json!(2));
+}
+
+#[tokio::test]
 async fn dropping_a_session_cancels_its_run() {
     let executor = Executor::new(Limits::default().with_timeout(Duration::from_secs(60)));
     let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -6,6 +6,7 @@
 //! shift, by [`PREFIX_LEN`]. TypeScript is stripped to JavaScript by replacing types
 //! with spaces, which keeps every position where the user wrote it.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use swc_common::errors::{DiagnosticBuilder, Emitter, Handler};
 use swc_common::sync::Lrc;
@@ -47,11 +48,34 @@ impl Form {
     }
 }
 
+/// Tokens a program may have to be stripped of TypeScript. The stripper's parser
+/// recurses once per level of nesting and every level takes at least one token, so this
+/// bounds the stack it needs: [`STRIP_STACK_BYTES`] holds that many levels of any
+/// construct even in a debug build.
+pub(crate) const MAX_TYPESCRIPT_TOKENS: usize = 16_384;
+
+/// Stack of the thread that strips TypeScript. Only the pages a parse touches are ever
+/// committed, so a normal program costs a few of them.
+const STRIP_STACK_BYTES: usize = 512 * 1024 * 1024;
+
+/// The code with every NUL character written as the escape `\x00`, which the engine's
+/// C interface cannot take raw. A NUL means the same in a string, template or regular
+/// expression either way, and is an error anywhere else either way.
+pub(crate) fn escape_nul(code: &str) -> Cow<'_, str> {
+    if code.contains('\0') {
+        Cow::Owned(code.replace('\0', "\\x00"))
+    } else {
+        Cow::Borrowed(code)
+    }
+}
+
 /// Why TypeScript could not be stripped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum StripError {
     /// The code is not TypeScript either.
     Invalid,
+    /// The code has more than [`MAX_TYPESCRIPT_TOKENS`] tokens.
+    TooLong,
     /// TypeScript that needs a transform rather than erasure, such as `enum`.
     Unsupported {
         message: String,
@@ -61,7 +85,43 @@ pub(crate) enum StripError {
 }
 
 /// Strips TypeScript types from wrapped code, keeping every position.
+///
+/// The parser runs on a thread of its own with a stack sized for the longest accepted
+/// program, so no nesting can overflow the caller's stack.
 pub(crate) fn strip_typescript(wrapped: &str) -> Result<String, StripError> {
+    if token_bound(wrapped) > MAX_TYPESCRIPT_TOKENS {
+        return Err(StripError::TooLong);
+    }
+    std::thread::scope(|scope| {
+        let stripper = std::thread::Builder::new()
+            .name("codemode-strip".to_owned())
+            .stack_size(STRIP_STACK_BYTES)
+            .spawn_scoped(scope, || strip_here(wrapped))
+            .map_err(|error| StripError::Unsupported {
+                message: format!("the TypeScript stripper could not start: {error}"),
+                line: None,
+                column: None,
+            })?;
+        stripper.join().unwrap_or(Err(StripError::Invalid))
+    })
+}
+
+/// An upper bound on the tokens in `code`: each run of word characters counts once and
+/// every other character that is not white space counts on its own.
+fn token_bound(code: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in code.chars() {
+        let word = c.is_alphanumeric() || c == '_' || c == '$';
+        if word && !in_word || !word && !c.is_whitespace() {
+            count += 1;
+        }
+        in_word = word;
+    }
+    count
+}
+
+fn strip_here(wrapped: &str) -> Result<String, StripError> {
     let source_map: Lrc<SourceMap> = Default::default();
     let diagnostics = Arc::new(Mutex::new(Vec::new()));
     let handler = Handler::with_emitter(
@@ -143,6 +203,30 @@ mod tests {
         assert_eq!(stripped.len(), wrapped.len());
         assert_eq!(stripped.find("return"), wrapped.find("return"));
         assert!(!stripped.contains("number"));
+    }
+
+    #[test]
+    fn token_bound_counts_words_once_and_symbols_each() {
+        assert_eq!(token_bound("const answer = f(42);"), 8);
+        assert_eq!(token_bound("  \n\t "), 0);
+        assert_eq!(token_bound("'a b'"), 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_stripped_without_overflowing_the_stack() {
+        let depth = MAX_TYPESCRIPT_TOKENS / 2 - 20;
+        let code = format!(
+            "const x: number = {}1{};",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let stripped = strip_typescript(&Form::Statements.wrap(&code)).expect("valid TypeScript");
+        assert!(!stripped.contains("number"));
+        let longer = format!("return {}1", "!".repeat(MAX_TYPESCRIPT_TOKENS));
+        assert_eq!(
+            strip_typescript(&Form::Statements.wrap(&longer)),
+            Err(StripError::TooLong)
+        );
     }
 
     #[test]

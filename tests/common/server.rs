@@ -94,9 +94,11 @@ pub async fn stdio_client(cwd: &Path, args: &[&str]) -> Client {
         .expect("the MCP handshake succeeds")
 }
 
-/// The example server over HTTP on a free loopback port, and its URL.
-pub async fn http_server(cwd: &Path) -> (Child, String) {
-    let mut child = command(cwd, &["--http", "127.0.0.1:0"])
+/// The example server over HTTP on a free loopback port with extra `args`, and its URL.
+pub async fn http_server(cwd: &Path, args: &[&str]) -> (Child, String) {
+    let mut all = vec!["--http", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    let mut child = command(cwd, &all)
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())

@@ -6,7 +6,7 @@
 
 use crate::ToolError;
 use cap_std::ambient_authority;
-use cap_std::fs::Dir;
+use cap_std::fs::{Dir, OpenOptions};
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::io::{self, Read, Write};
@@ -154,8 +154,11 @@ impl FsCapability {
 
     fn read_blocking(&self, path: &str) -> Result<String, ToolError> {
         let (dir, inside) = self.locate("read", path)?;
-        let metadata = dir
-            .metadata(&inside)
+        let file = dir
+            .open_with(&inside, &nonblocking(OpenOptions::new().read(true)))
+            .map_err(|error| self.io_error("read", path, error))?;
+        let metadata = file
+            .metadata()
             .map_err(|error| self.io_error("read", path, error))?;
         if !metadata.is_file() {
             let what = if metadata.is_dir() {
@@ -168,9 +171,6 @@ impl FsCapability {
         if metadata.len() > self.max_bytes {
             return Err(self.too_large("read", path, metadata.len()));
         }
-        let file = dir
-            .open(&inside)
-            .map_err(|error| self.io_error("read", path, error))?;
         let mut bytes = Vec::new();
         file.take(self.max_bytes + 1)
             .read_to_end(&mut bytes)
@@ -202,8 +202,19 @@ impl FsCapability {
                 return Err(ToolError::new(format!("fs.write: `{path}` is a folder")));
             }
         }
+        let options = nonblocking(OpenOptions::new().write(true).create(true));
         let mut file = dir
-            .create(&inside)
+            .open_with(&inside, &options)
+            .map_err(|error| self.io_error("write", path, error))?;
+        let metadata = file
+            .metadata()
+            .map_err(|error| self.io_error("write", path, error))?;
+        if !metadata.is_file() {
+            return Err(ToolError::new(format!(
+                "fs.write: `{path}` is not a regular file"
+            )));
+        }
+        file.set_len(0)
             .map_err(|error| self.io_error("write", path, error))?;
         file.write_all(content.as_bytes())
             .map_err(|error| self.io_error("write", path, error))?;
@@ -306,4 +317,15 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Opening never waits: a FIFO or device swapped in after a check would otherwise block
+/// the open until another process joins it. The file's type is checked once it is open.
+fn nonblocking(options: &mut OpenOptions) -> OpenOptions {
+    #[cfg(unix)]
+    {
+        use cap_std::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.clone()
 }

@@ -9,6 +9,7 @@
 
 mod pool;
 pub(crate) mod quickjs;
+mod watchdog;
 
 use crate::limits::Limits;
 use crate::outcome::Outcome;

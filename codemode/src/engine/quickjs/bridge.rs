@@ -2,6 +2,7 @@
 //! run loop. No JavaScript value is kept here: pending promises and timer callbacks live
 //! in the harness, so nothing can outlive the runtime.
 
+use super::json_text;
 use crate::limits::Limits;
 use rquickjs::{Ctx, Exception, Function, Object, Value};
 use std::cell::{Cell, RefCell};
@@ -101,14 +102,23 @@ impl Bridge {
 
     fn call<'js>(&self, ctx: &Ctx<'js>, target: String, args: Value<'js>) -> rquickjs::Result<f64> {
         let args = match ctx.json_stringify(args) {
-            Ok(Some(text)) => serde_json::from_str(&text.to_string()?).map_err(|error| {
-                Exception::throw_type(
-                    ctx,
-                    &format!(
-                        "codemode.{target}: the arguments cannot be sent to the host: {error}"
-                    ),
-                )
-            })?,
+            Ok(Some(text)) => match json_text::parse(&text.to_string()?) {
+                Ok(args @ serde_json::Value::Object(_)) => args,
+                Ok(other) => {
+                    return Err(Exception::throw_type(
+                        ctx,
+                        &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_type(&other)),
+                    ))
+                }
+                Err(error) => {
+                    return Err(Exception::throw_type(
+                        ctx,
+                        &format!(
+                            "codemode.{target}: the arguments cannot be sent to the host: {error}"
+                        ),
+                    ))
+                }
+            },
             Ok(None) => serde_json::Value::Object(Default::default()),
             Err(rquickjs::Error::Exception) => {
                 let reason = ctx.catch();
@@ -181,6 +191,18 @@ impl Bridge {
         if let Some(at) = timers.by_id.remove(&id) {
             timers.due.remove(&(at, id));
         }
+    }
+}
+
+/// How a JSON value's type reads in an error message.
+fn json_type(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 

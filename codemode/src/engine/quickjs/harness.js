@@ -16,13 +16,14 @@
   const objectProto = Obj.prototype;
   const stringify = JSON.stringify;
   const toStr = String;
+  const toWellFormed = String.prototype.toWellFormed;
   const weakAdd = WeakSetCtor.prototype.add;
   const weakHas = WeakSetCtor.prototype.has;
 
   class ToolError extends Err {}
-  defineProperty(ToolError.prototype, "name", { value: "ToolError" });
+  defineProperty(ToolError.prototype, "name", { __proto__: null, value: "ToolError" });
   class UnknownToolError extends Err {}
-  defineProperty(UnknownToolError.prototype, "name", { value: "UnknownToolError" });
+  defineProperty(UnknownToolError.prototype, "name", { __proto__: null, value: "UnknownToolError" });
 
   const pending = create(null);
   const timers = create(null);
@@ -133,7 +134,7 @@
         if (i > 0) line += " ";
         line += render(values[i]);
       }
-      hostLog(level, line);
+      hostLog(level, apply(toWellFormed, line, []));
     };
   }
 
@@ -167,10 +168,10 @@
   }
 
   const global = globalThis;
-  defineProperty(global, "codemode", { value: node(""), enumerable: false, writable: false, configurable: false });
-  defineProperty(global, "console", { value: console, enumerable: false, writable: true, configurable: true });
-  defineProperty(global, "setTimeout", { value: setTimeout, enumerable: false, writable: true, configurable: true });
-  defineProperty(global, "clearTimeout", { value: clearTimeout, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "codemode", { __proto__: null, value: node(""), enumerable: false, writable: false, configurable: false });
+  defineProperty(global, "console", { __proto__: null, value: console, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "setTimeout", { __proto__: null, value: setTimeout, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "clearTimeout", { __proto__: null, value: clearTimeout, enumerable: false, writable: true, configurable: true });
 
   return {
     // Called by the host when a call is answered: 0 = value, 1 = tool error, 2 = unknown tool.
@@ -183,7 +184,7 @@
         return;
       }
       const error = status === 1 ? new ToolError(value) : new UnknownToolError(value);
-      defineProperty(error, "tool", { value: entry[2] });
+      defineProperty(error, "tool", { __proto__: null, value: entry[2] });
       entry[1](error);
     },
     // Called by the host when a timer is due.

@@ -4,9 +4,11 @@ mod allocator;
 mod bridge;
 mod exception;
 mod harness;
+mod json_text;
 mod run;
 
 use super::pool::WorkerPool;
+use super::watchdog;
 use super::{Engine, Outbound, RunPorts, RunSpec};
 use std::sync::atomic::AtomicBool;
 use std::sync::{mpsc, Arc};
@@ -39,8 +41,14 @@ impl Engine for QuickJs {
             outbound: outbound_rx,
             cancel: Arc::clone(&cancel),
         };
+        let watch = watchdog::watch(
+            spec.limits.timeout,
+            outbound_tx.clone(),
+            Arc::clone(&cancel),
+        );
         self.pool.execute(move || {
             let outcome = run::run(spec, inbound_tx, inbound_rx, &outbound_tx, cancel);
+            drop(watch);
             let _ = outbound_tx.send(Outbound::Finished(outcome));
         });
         ports

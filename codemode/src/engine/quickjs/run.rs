@@ -5,6 +5,7 @@ use super::allocator::LimitedAllocator;
 use super::bridge::{self, Bridge, Harness, NewCall, Stop};
 use super::exception;
 use super::harness;
+use super::json_text;
 use crate::dispatch::{self, Started};
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
 use crate::outcome::{ErrorKind, ExecError, Outcome};
@@ -32,6 +33,9 @@ const ANSWER_TOOL_ERROR: i32 = 1;
 const ANSWER_UNKNOWN_TOOL: i32 = 2;
 
 /// Runs `spec` to its outcome on the current thread.
+/// Why a result nested too deeply for the host fails.
+const TOO_DEEP: &str = "the result nests too deeply to convert to JSON: return a flatter value";
+
 pub(super) fn run(
     spec: RunSpec,
     inbound_tx: mpsc::Sender<Inbound>,
@@ -193,7 +197,7 @@ impl<'a> Run<'a> {
 
     /// Compiles the code as an expression, then as statements, then as TypeScript.
     fn compile<'js>(&self, ctx: &Ctx<'js>) -> Result<(Function<'js>, Form), ExecError> {
-        let code = &self.spec.code;
+        let code = &source::escape_nul(&self.spec.code);
         let mut first_error = None;
         for form in Form::ALL {
             match self.compile_wrapped(ctx, form.wrap(code)) {
@@ -202,6 +206,7 @@ impl<'a> Run<'a> {
             }
         }
         let mut unsupported = None;
+        let mut too_long = false;
         for form in Form::ALL {
             match source::strip_typescript(&form.wrap(code)) {
                 Ok(stripped) => {
@@ -224,12 +229,23 @@ impl<'a> Run<'a> {
                         )
                     });
                 }
+                Err(StripError::TooLong) => {
+                    too_long = true;
+                    break;
+                }
                 Err(StripError::Invalid) => {}
             }
         }
-        Err(unsupported
+        let mut error = unsupported
             .or(first_error)
-            .unwrap_or_else(|| ExecError::new(ErrorKind::Syntax, "the code does not parse")))
+            .unwrap_or_else(|| ExecError::new(ErrorKind::Syntax, "the code does not parse"));
+        if too_long && error.kind == ErrorKind::Syntax {
+            error.message.push_str(&format!(
+                " (TypeScript is only stripped from programs of up to {} tokens; send this one as JavaScript)",
+                source::MAX_TYPESCRIPT_TOKENS
+            ));
+        }
+        Err(error)
     }
 
     fn compile_wrapped<'js>(
@@ -262,6 +278,10 @@ impl<'a> Run<'a> {
     ) -> Result<Step<Json>, ExecError> {
         while ctx.execute_pending_job() {}
         self.check_stopped()?;
+        // A built-in operation can run past the deadline without being interrupted.
+        if Instant::now() >= self.deadline {
+            return Err(self.stopped_error(Stop::Timeout));
+        }
         match promise.state() {
             PromiseState::Resolved => return self.finish(ctx, promise).map(Step::Done),
             PromiseState::Rejected => {
@@ -514,6 +534,10 @@ impl<'a> Run<'a> {
                 self.check_stopped()?;
                 let reason =
                     exception::describe(ctx, caught_value(ctx, caught), ErrorKind::ResultNotJson);
+                self.check_stopped()?;
+                if reason.kind == ErrorKind::Stack {
+                    return Err(ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP));
+                }
                 let hint = if reason.message.contains("circular") {
                     "the result contains a cycle, which JSON cannot represent: return a tree of plain values"
                 } else if reason.message.to_lowercase().contains("bigint") {
@@ -538,11 +562,13 @@ impl<'a> Run<'a> {
                 ),
             ));
         }
-        serde_json::from_str(&text).map_err(|error| {
-            ExecError::new(
-                ErrorKind::ResultNotJson,
-                format!("the result is not valid JSON: {error}"),
-            )
+        json_text::parse(&text).map_err(|error| {
+            let message = if error.to_string().contains("recursion limit") {
+                TOO_DEEP.to_owned()
+            } else {
+                format!("the result is not valid JSON: {error}")
+            };
+            ExecError::new(ErrorKind::ResultNotJson, message)
         })
     }
 
@@ -603,7 +629,12 @@ impl<'a> Run<'a> {
             CaughtError::Error(error) => {
                 ExecError::new(ErrorKind::Internal, format!("engine error: {error}"))
             }
-            other => exception::describe(ctx, caught_value(ctx, other), ErrorKind::Exception),
+            other => {
+                let described =
+                    exception::describe(ctx, caught_value(ctx, other), ErrorKind::Exception);
+                // Describing runs the program's getters, which may hit a limit themselves.
+                self.check_stopped().err().unwrap_or(described)
+            }
         }
     }
 

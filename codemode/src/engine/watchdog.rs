@@ -1,0 +1,149 @@
+//! Ends runs whose engine thread is still busy well past their deadline.
+//!
+//! An engine enforces the timeout itself, between instructions. A few built-in
+//! operations run long without returning to the interpreter (joining a sparse array of
+//! four billion holes, say); the watchdog answers such a run's host with a timeout at
+//! its deadline plus [`GRACE`], and cancels it so the thread stops as soon as the
+//! operation returns. One thread serves the whole process.
+
+use super::Outbound;
+use crate::outcome::{ErrorKind, ExecError, Outcome};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Time an engine gets past a run's timeout to report the timeout itself, with the
+/// run's logs, before the watchdog reports it instead.
+pub(crate) const GRACE: Duration = Duration::from_secs(2);
+
+/// A run being watched.
+struct Watched {
+    outbound: UnboundedSender<Outbound>,
+    cancel: Arc<AtomicBool>,
+    timeout: Duration,
+}
+
+#[derive(Default)]
+struct Watches {
+    next_id: u64,
+    due: BinaryHeap<Reverse<(Instant, u64)>>,
+    runs: HashMap<u64, Watched>,
+}
+
+struct Shared {
+    watches: Mutex<Watches>,
+    changed: Condvar,
+}
+
+/// Removes its run from the watchdog when dropped, i.e. when the run has finished.
+pub(crate) struct Watch {
+    id: u64,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Ok(mut watches) = shared().watches.lock() {
+            watches.runs.remove(&self.id);
+        }
+    }
+}
+
+/// Watches a run that must finish within `timeout` from now.
+pub(crate) fn watch(
+    timeout: Duration,
+    outbound: UnboundedSender<Outbound>,
+    cancel: Arc<AtomicBool>,
+) -> Watch {
+    let shared = shared();
+    let due = Instant::now() + timeout + GRACE;
+    let mut watches = match shared.watches.lock() {
+        Ok(watches) => watches,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    watches.next_id += 1;
+    let id = watches.next_id;
+    let wakes_earlier = watches
+        .due
+        .peek()
+        .is_none_or(|Reverse((next, _))| due < *next);
+    watches.due.push(Reverse((due, id)));
+    watches.runs.insert(
+        id,
+        Watched {
+            outbound,
+            cancel,
+            timeout,
+        },
+    );
+    if wakes_earlier {
+        shared.changed.notify_one();
+    }
+    Watch { id }
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let spawned = std::thread::Builder::new()
+            .name("codemode-watchdog".to_owned())
+            .spawn(|| patrol(shared()));
+        if let Err(error) = spawned {
+            tracing::error!(%error, "the codemode watchdog thread could not start; runs stuck in a built-in operation will not be ended early");
+        }
+        Shared {
+            watches: Mutex::default(),
+            changed: Condvar::new(),
+        }
+    })
+}
+
+/// Reports every run that passes its deadline, forever.
+fn patrol(shared: &'static Shared) {
+    let mut watches = match shared.watches.lock() {
+        Ok(watches) => watches,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    loop {
+        let now = Instant::now();
+        while let Some(Reverse((due, id))) = watches.due.peek().copied() {
+            if due > now {
+                break;
+            }
+            watches.due.pop();
+            if let Some(run) = watches.runs.remove(&id) {
+                expire(run);
+            }
+        }
+        let wait = watches
+            .due
+            .peek()
+            .map(|Reverse((due, _))| due.saturating_duration_since(now));
+        watches = match wait {
+            Some(wait) => match shared.changed.wait_timeout(watches, wait) {
+                Ok((watches, _)) => watches,
+                Err(poisoned) => poisoned.into_inner().0,
+            },
+            None => match shared.changed.wait(watches) {
+                Ok(watches) => watches,
+                Err(poisoned) => poisoned.into_inner(),
+            },
+        };
+    }
+}
+
+fn expire(run: Watched) {
+    run.cancel.store(true, Ordering::Relaxed);
+    let error = ExecError::new(
+        ErrorKind::Timeout,
+        format!(
+            "the program did not finish within {} ms: it was inside a long built-in operation that could not be interrupted in time, and its console output was lost",
+            run.timeout.as_millis()
+        ),
+    );
+    let _ = run
+        .outbound
+        .send(Outbound::Finished(Outcome::failure(error, Vec::new())));
+}

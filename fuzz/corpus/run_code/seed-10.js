@@ -1,0 +1,1 @@
+class A { #p = 1; get p() { return this.#p } } return new A().p

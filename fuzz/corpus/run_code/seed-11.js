@@ -1,0 +1,1 @@
+const { a, ...rest } = { a: 1, b: 2 }; return [a, rest, `t${a}`]

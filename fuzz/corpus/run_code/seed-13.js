@@ -1,0 +1,1 @@
+return JSON.parse(JSON.stringify({ d: new Date(0), m: new Map(), s: new Set([1]) }))

@@ -1,0 +1,1 @@
+async () => { const r = await codemode.echo({ a: 1 }); return r.a }

@@ -1,0 +1,1 @@
+for (let i = 0; i < 10; i++) console.log(i, { i }, [i])

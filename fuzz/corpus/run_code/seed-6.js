@@ -1,0 +1,1 @@
+try { await codemode.missing({}) } catch (e) { return e.name }

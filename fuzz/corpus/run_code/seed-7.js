@@ -1,0 +1,1 @@
+return /(a+)+$/.test('aaaa') && 'x'.repeat(3)

@@ -1,0 +1,1 @@
+setTimeout(() => console.log('t'), 1); await new Promise(r => setTimeout(r, 2))

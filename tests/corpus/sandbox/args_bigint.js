@@ -1,0 +1,2 @@
+// expect: exception
+await codemode.echo({ n: 1n });

@@ -1,0 +1,2 @@
+// expect: exception
+await codemode.echo(new Map([["a", 1]]));

@@ -1,0 +1,4 @@
+// expect: exception
+const args = { a: 1 };
+args.self = args;
+await codemode.echo(args);

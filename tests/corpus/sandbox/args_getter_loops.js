@@ -1,0 +1,2 @@
+// expect: timeout
+await codemode.echo({ get forever() { for (;;) {} } });

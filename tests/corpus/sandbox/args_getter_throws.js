@@ -1,0 +1,2 @@
+// expect: exception
+await codemode.echo({ get secret() { throw new Error("getter refused"); } });

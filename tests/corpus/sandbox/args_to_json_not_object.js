@@ -1,0 +1,2 @@
+// expect: exception
+await codemode.echo({ toJSON() { return 5; } });

@@ -1,0 +1,2 @@
+// expect: result_not_json
+return { big: 10n ** 30n };

@@ -1,0 +1,4 @@
+// expect: result_not_json
+const a = { name: "a" };
+a.self = a;
+return a;

@@ -1,0 +1,2 @@
+// expect: timeout
+Function("while (true) {}")();

@@ -1,0 +1,2 @@
+// expect: result_not_json
+return { ok: 1, get broken() { throw new Error("getter refused"); } };

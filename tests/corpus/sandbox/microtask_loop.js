@@ -1,0 +1,4 @@
+// expect: timeout
+function again() { Promise.resolve().then(again); }
+again();
+await new Promise(() => {});

@@ -1,0 +1,3 @@
+// expect: memory
+const all = [];
+for (;;) all.push(Promise.resolve(all.length).then((x) => x + 1));

@@ -1,0 +1,2 @@
+// expect: timeout
+return new Proxy({ a: 1 }, { get() { for (;;) {} } });

@@ -1,0 +1,2 @@
+// expect: timeout
+return /(a+)+$/.test("a".repeat(64) + "b");

@@ -1,0 +1,2 @@
+// expect: timeout
+return /^(\w+\s?)*$/.test("word ".repeat(20) + "a".repeat(40) + "!");

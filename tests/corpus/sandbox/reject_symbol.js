@@ -1,0 +1,2 @@
+// expect: exception
+await Promise.reject(Symbol("why"));

@@ -1,0 +1,2 @@
+// expect: memory
+return "abc".repeat(2 ** 28).length;

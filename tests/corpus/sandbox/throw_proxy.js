@@ -1,0 +1,2 @@
+// expect: exception
+throw new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });

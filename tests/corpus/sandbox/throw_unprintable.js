@@ -1,0 +1,2 @@
+// expect: exception
+throw { toString() { throw new Error("cannot print me"); } };

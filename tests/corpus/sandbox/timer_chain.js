@@ -1,0 +1,4 @@
+// expect: timeout
+function tick() { setTimeout(tick, 0); }
+tick();
+await new Promise(() => {});

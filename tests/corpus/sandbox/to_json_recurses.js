@@ -1,0 +1,3 @@
+// expect: result_not_json
+const node = { toJSON() { return { child: this }; } };
+return node;

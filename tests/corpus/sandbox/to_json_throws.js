@@ -1,0 +1,2 @@
+// expect: result_not_json
+return { toJSON() { throw new TypeError("no JSON for you"); } };

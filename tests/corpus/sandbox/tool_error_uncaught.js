@@ -1,0 +1,2 @@
+// expect: tool
+await codemode.fail({ why: "the tool said no" });
