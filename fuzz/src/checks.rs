@@ -175,15 +175,18 @@ impl Shape {
                 Value::Array(list)
             }
             Shape::Object(entries) => {
-                let mut object = Map::new();
+                // A repeated key keeps only its last value, which is all that is sent.
+                let mut last: Vec<(&String, &Shape)> = Vec::new();
                 for (key, value) in entries {
-                    match value.sent(depth + 1)? {
-                        Sent::Value(value) => {
-                            object.insert(key.clone(), value);
-                        }
-                        Sent::Dropped => {
-                            object.remove(key);
-                        }
+                    match last.iter_mut().find(|(seen, _)| *seen == key) {
+                        Some(entry) => entry.1 = value,
+                        None => last.push((key, value)),
+                    }
+                }
+                let mut object = Map::new();
+                for (key, value) in last {
+                    if let Sent::Value(value) = value.sent(depth + 1)? {
+                        object.insert(key.clone(), value);
                     }
                 }
                 Value::Object(object)
