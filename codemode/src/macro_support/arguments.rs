@@ -148,7 +148,8 @@ fn got_words(got: &str) -> &'static str {
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+/// How a JSON value's type reads in an error message: `a string`, `an array`, ...
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

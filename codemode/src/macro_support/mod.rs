@@ -4,6 +4,7 @@
 mod arguments;
 mod schema;
 
+pub(crate) use arguments::json_kind;
 pub use arguments::{whole, Arguments};
 pub use schema::{output_schema, whole_input_schema, InputSchema};
 

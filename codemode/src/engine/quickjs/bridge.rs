@@ -4,6 +4,7 @@
 
 use super::json_text;
 use crate::limits::Limits;
+use crate::macro_support::json_kind;
 use rquickjs::{Ctx, Exception, Function, Object, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -107,7 +108,7 @@ impl Bridge {
                 Ok(other) => {
                     return Err(Exception::throw_type(
                         ctx,
-                        &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_type(&other)),
+                        &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_kind(&other)),
                     ))
                 }
                 Err(error) => {
@@ -191,18 +192,6 @@ impl Bridge {
         if let Some(at) = timers.by_id.remove(&id) {
             timers.due.remove(&(at, id));
         }
-    }
-}
-
-/// How a JSON value's type reads in an error message.
-fn json_type(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
     }
 }
 
