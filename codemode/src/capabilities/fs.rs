@@ -155,7 +155,7 @@ impl FsCapability {
     fn read_blocking(&self, path: &str) -> Result<String, ToolError> {
         let (dir, inside) = self.locate("read", path)?;
         let file = dir
-            .open_with(&inside, &nonblocking(OpenOptions::new().read(true)))
+            .open_with(&inside, nonblocking(OpenOptions::new().read(true)))
             .map_err(|error| self.io_error("read", path, error))?;
         let metadata = file
             .metadata()
@@ -202,9 +202,11 @@ impl FsCapability {
                 return Err(ToolError::new(format!("fs.write: `{path}` is a folder")));
             }
         }
-        let options = nonblocking(OpenOptions::new().write(true).create(true));
         let mut file = dir
-            .open_with(&inside, &options)
+            .open_with(
+                &inside,
+                nonblocking(OpenOptions::new().write(true).create(true)),
+            )
             .map_err(|error| self.io_error("write", path, error))?;
         let metadata = file
             .metadata()
@@ -321,11 +323,11 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Opening never waits: a FIFO or device swapped in after a check would otherwise block
 /// the open until another process joins it. The file's type is checked once it is open.
-fn nonblocking(options: &mut OpenOptions) -> OpenOptions {
+fn nonblocking(options: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(unix)]
     {
         use cap_std::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    options.clone()
+    options
 }

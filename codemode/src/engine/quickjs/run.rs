@@ -32,10 +32,10 @@ const ANSWER_VALUE: i32 = 0;
 const ANSWER_TOOL_ERROR: i32 = 1;
 const ANSWER_UNKNOWN_TOOL: i32 = 2;
 
-/// Runs `spec` to its outcome on the current thread.
 /// Why a result nested too deeply for the host fails.
 const TOO_DEEP: &str = "the result nests too deeply to convert to JSON: return a flatter value";
 
+/// Runs `spec` to its outcome on the current thread.
 pub(super) fn run(
     spec: RunSpec,
     inbound_tx: mpsc::Sender<Inbound>,
