@@ -175,3 +175,17 @@ async fn rejected_promise_is_reported_like_a_throw() {
         .expect("a failure");
     assert_eq!(error.message, "RangeError: late");
 }
+
+#[tokio::test]
+async fn registered_functions_are_listed_and_any_other_name_is_unknown() {
+    let code = "const unknown = await codemode.length().catch((e) => e.name);\nreturn [Object.keys(codemode), Object.keys(codemode.math), typeof codemode.math.square, unknown];";
+    assert_eq!(
+        ok(&run(code).await),
+        &json!([
+            ["add", "double", "echo", "fail", "math", "sleep"],
+            ["square"],
+            "function",
+            "UnknownToolError"
+        ])
+    );
+}

@@ -272,6 +272,11 @@ impl Registry {
         self.entries.functions.is_empty()
     }
 
+    /// Every callable path, sorted.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.entries.functions.keys().map(String::as_str)
+    }
+
     /// A comma-separated list of every callable path, for error messages.
     pub(crate) fn available(&self) -> String {
         if self.is_empty() {

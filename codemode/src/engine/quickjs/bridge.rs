@@ -2,7 +2,7 @@
 //! run loop. No JavaScript value is kept here: pending promises and timer callbacks live
 //! in the harness, so nothing can outlive the runtime.
 
-use super::json_text;
+use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::Limits;
 use crate::macro_support::json_kind;
 use rquickjs::{Ctx, Exception, Function, Object, Value};
@@ -52,6 +52,7 @@ pub(super) struct Bridge {
     pub stop: Rc<Cell<Option<Stop>>>,
     host_calls: usize,
     log_bytes: usize,
+    argument_bytes: usize,
     calls: RefCell<Calls>,
     logs: RefCell<Logs>,
     timers: RefCell<Timers>,
@@ -63,6 +64,7 @@ impl Bridge {
             stop,
             host_calls: limits.host_calls,
             log_bytes: limits.log_bytes,
+            argument_bytes: limits.memory_bytes,
             calls: RefCell::default(),
             logs: RefCell::default(),
             timers: RefCell::default(),
@@ -101,38 +103,43 @@ impl Bridge {
         self.timers.borrow().due.len()
     }
 
-    fn call<'js>(&self, ctx: &Ctx<'js>, target: String, args: Value<'js>) -> rquickjs::Result<f64> {
-        let args = match ctx.json_stringify(args) {
-            Ok(Some(text)) => match json_text::parse(&text.to_string()?) {
-                Ok(args @ serde_json::Value::Object(_)) => args,
-                Ok(other) => {
-                    return Err(Exception::throw_type(
-                        ctx,
-                        &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_kind(&other)),
-                    ))
-                }
-                Err(error) => {
-                    return Err(Exception::throw_type(
-                        ctx,
-                        &format!(
-                            "codemode.{target}: the arguments cannot be sent to the host: {error}"
-                        ),
-                    ))
-                }
-            },
+    fn call<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        classes: PlainClasses,
+        target: String,
+        args: Value<'js>,
+    ) -> rquickjs::Result<f64> {
+        let args = match to_host::to_json(ctx, classes, self.argument_bytes, args) {
+            Ok(Some(args @ serde_json::Value::Object(_))) => args,
             Ok(None) => serde_json::Value::Object(Default::default()),
-            Err(rquickjs::Error::Exception) => {
-                let reason = ctx.catch();
-                let reason = reason
-                    .as_exception()
-                    .and_then(Exception::message)
-                    .unwrap_or_else(|| "it is not JSON".to_owned());
+            Ok(Some(other)) => {
+                return Err(Exception::throw_type(
+                    ctx,
+                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_kind(&other)),
+                ))
+            }
+            Err(unsendable) => {
+                let reason = match unsendable {
+                    Unsendable::Thrown => {
+                        let caught = ctx.catch();
+                        if caught.is_uncatchable_error() {
+                            return Err(ctx.throw(caught));
+                        }
+                        caught
+                            .as_exception()
+                            .and_then(Exception::message)
+                            .unwrap_or_else(|| "reading them threw a value that is not an Error".to_owned())
+                    }
+                    Unsendable::Cycle => "they contain a reference to themselves (a cycle); send a tree of plain values".to_owned(),
+                    Unsendable::TooDeep => format!("they nest more than {} levels of arrays and objects deep; send a flatter value", to_host::MAX_NESTING),
+                    Unsendable::TooLarge(bytes) => format!("they take more than {} MiB as JSON, the run's memory limit; send less data per call", bytes / (1024 * 1024)),
+                };
                 return Err(Exception::throw_type(
                     ctx,
                     &format!("codemode.{target}: the arguments cannot be sent to the host as JSON: {reason}"),
                 ));
             }
-            Err(other) => return Err(other),
         };
         let mut calls = self.calls.borrow_mut();
         if calls.made >= self.host_calls {
@@ -200,10 +207,11 @@ pub(super) fn natives<'js>(
     ctx: &Ctx<'js>,
     bridge: &Rc<Bridge>,
 ) -> rquickjs::Result<(Function<'js>, Function<'js>, Function<'js>, Function<'js>)> {
+    let classes = PlainClasses::of(ctx)?;
     let b = Rc::clone(bridge);
     let call = Function::new(
         ctx.clone(),
-        move |ctx: Ctx<'js>, target: String, args: Value<'js>| b.call(&ctx, target, args),
+        move |ctx: Ctx<'js>, target: String, args: Value<'js>| b.call(&ctx, classes, target, args),
     )?;
     let b = Rc::clone(bridge);
     let log = Function::new(

@@ -1,4 +1,4 @@
-(function (hostCall, hostLog, hostSetTimer, hostClearTimer) {
+(function (hostCall, hostLog, hostSetTimer, hostClearTimer, registeredPaths) {
   "use strict";
   // Everything the harness relies on is captured before user code runs, so a program
   // that overwrites a built-in cannot redirect the harness.
@@ -12,8 +12,11 @@
   const create = Obj.create;
   const defineProperty = Obj.defineProperty;
   const getPrototypeOf = Obj.getPrototypeOf;
+  const preventExtensions = Obj.preventExtensions;
+  const setPrototypeOf = Obj.setPrototypeOf;
   const isArray = Array.isArray;
   const objectProto = Obj.prototype;
+  const hasOwn = objectProto.hasOwnProperty;
   const stringify = JSON.stringify;
   const toStr = String;
   const toWellFormed = String.prototype.toWellFormed;
@@ -28,6 +31,7 @@
   const pending = create(null);
   const timers = create(null);
   const nodes = create(null);
+  let sealed = false;
 
   function describe(value) {
     if (value === null) return "null";
@@ -63,29 +67,56 @@
     });
   }
 
+  // Every name under `codemode` is a node: a function that calls the host function of
+  // its path. Nodes of registered paths hold their children as own properties, so the
+  // common lookups are plain property reads; any other name reaches the node's
+  // prototype, a proxy that makes a node for it. Nodes have no `name` or `length` of
+  // their own, so those are names of host functions too.
+  const lookups = {
+    __proto__: null,
+    get(target, key) {
+      if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
+      const path = target.path;
+      return node(path === "" ? key : path + "." + key);
+    },
+    set() {
+      return false;
+    },
+  };
+
   function node(path) {
     const cached = nodes[path];
     if (cached !== undefined) return cached;
-    const made = new ProxyCtor(() => {}, {
-      get(_target, key) {
-        if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
-        return node(path === "" ? key : path + "." + key);
-      },
-      apply(_target, _this, argList) {
-        return call(path, argList);
-      },
-      set() {
-        return false;
-      },
-      defineProperty() {
-        return false;
-      },
-      deleteProperty() {
-        return false;
-      },
-    });
+    const made = (...argList) => call(path, argList);
+    delete made.name;
+    delete made.length;
+    setPrototypeOf(made, new ProxyCtor({ __proto__: null, path }, lookups));
+    if (sealed) preventExtensions(made);
     nodes[path] = made;
     return made;
+  }
+
+  function registered(paths) {
+    const made = [node("")];
+    for (let i = 0; i < paths.length; i++) {
+      const parts = paths[i].split(".");
+      let parent = made[0];
+      let path = "";
+      for (let j = 0; j < parts.length; j++) {
+        const key = parts[j];
+        if (key === "then" || key === "toJSON") break;
+        path = path === "" ? key : path + "." + key;
+        const child = node(path);
+        if (!apply(hasOwn, parent, [key])) {
+          defineProperty(parent, key, { __proto__: null, value: child, enumerable: true });
+          made.push(child);
+        }
+        parent = child;
+      }
+    }
+    for (let i = 0; i < made.length; i++) preventExtensions(made[i]);
+    sealed = true;
+    return made[0];
   }
 
   function render(value) {
@@ -168,7 +199,7 @@
   }
 
   const global = globalThis;
-  defineProperty(global, "codemode", { __proto__: null, value: node(""), enumerable: false, writable: false, configurable: false });
+  defineProperty(global, "codemode", { __proto__: null, value: registered(registeredPaths), enumerable: false, writable: false, configurable: false });
   defineProperty(global, "console", { __proto__: null, value: console, enumerable: false, writable: true, configurable: true });
   defineProperty(global, "setTimeout", { __proto__: null, value: setTimeout, enumerable: false, writable: true, configurable: true });
   defineProperty(global, "clearTimeout", { __proto__: null, value: clearTimeout, enumerable: false, writable: true, configurable: true });

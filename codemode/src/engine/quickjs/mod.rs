@@ -6,6 +6,8 @@ mod exception;
 mod harness;
 mod json_text;
 mod run;
+mod to_host;
+mod to_script;
 
 use super::pool::WorkerPool;
 use super::watchdog;

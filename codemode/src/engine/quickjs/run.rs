@@ -6,6 +6,7 @@ use super::bridge::{self, Bridge, Harness, NewCall, Stop};
 use super::exception;
 use super::harness;
 use super::json_text;
+use super::to_script::{self, Unbuildable};
 use crate::dispatch::{self, Started};
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
 use crate::outcome::{ErrorKind, ExecError, Outcome};
@@ -67,6 +68,7 @@ pub(super) fn run(
         Err(error) => return internal(format!("could not create a JavaScript runtime: {error}")),
     };
     runtime.set_max_stack_size(spec.limits.stack_bytes);
+    runtime.set_gc_threshold(gc_threshold(spec.limits.memory_bytes));
     {
         let stop = Rc::clone(&stop);
         let out_of_memory = Rc::clone(&out_of_memory);
@@ -116,6 +118,14 @@ pub(super) fn run(
     let outcome = context.with(|ctx| run.execute(&ctx));
     run.abort_in_flight();
     outcome
+}
+
+/// Bytes allocated before the first cycle collection. Reference counting frees most
+/// garbage at once; collecting cycles before a fresh context is even built, as the
+/// engine's 256 KiB default does, only costs time. A quarter of the memory limit still
+/// leaves room for cyclic garbage to be found before the limit is reached.
+fn gc_threshold(memory_bytes: usize) -> usize {
+    (memory_bytes / 4).clamp(256 * 1024, 8 * 1024 * 1024)
 }
 
 fn internal(message: String) -> Outcome {
@@ -188,8 +198,11 @@ impl<'a> Run<'a> {
                 .err()
                 .unwrap_or_else(|| ExecError::new(ErrorKind::Internal, message))
         })?;
+        let paths: Vec<&str> = self.spec.registry.paths().collect();
         let installed = bridge::natives(ctx, self.bridge)
-            .and_then(|natives| factory.call::<_, Object>(natives))
+            .and_then(|(call, log, set_timer, clear_timer)| {
+                factory.call::<_, Object>((call, log, set_timer, clear_timer, paths))
+            })
             .and_then(|object| Harness::from_object(&object))
             .catch(ctx);
         installed.map_err(|caught| self.failure(ctx, caught))
@@ -484,16 +497,24 @@ impl<'a> Run<'a> {
         call_id: u64,
         value: &Json,
     ) -> Result<(), ExecError> {
-        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-        let settled = ctx
-            .json_parse(text)
-            .and_then(|value| {
-                harness
-                    .settle
-                    .call::<_, ()>((call_id as f64, ANSWER_VALUE, value))
-            })
-            .catch(ctx);
-        settled.map_err(|caught| self.failure(ctx, caught))
+        let value = match to_script::from_json(ctx, value) {
+            Ok(value) => value,
+            Err(Unbuildable::TooDeep) => {
+                let message = format!(
+                    "the answer nests more than {} levels of arrays and objects; the host function must return a flatter value",
+                    to_script::MAX_NESTING
+                );
+                return self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message);
+            }
+            Err(Unbuildable::Engine(error)) => {
+                return Err(self.failure(ctx, CaughtError::from_error(ctx, error)))
+            }
+        };
+        harness
+            .settle
+            .call::<_, ()>((call_id as f64, ANSWER_VALUE, value))
+            .catch(ctx)
+            .map_err(|caught| self.failure(ctx, caught))
     }
 
     fn settle_error<'js>(

@@ -1,0 +1,287 @@
+//! Converts a JavaScript value to JSON for the host the way `JSON.stringify` would,
+//! walking the value instead of writing and re-reading text.
+//!
+//! Plain objects and arrays, the values host-call arguments are made of, are walked
+//! here; any other object (a `Date`, a boxed primitive, a proxy, a typed array...) and
+//! any BigInt is handed to the engine's own `JSON.stringify`, so every value converts
+//! exactly as JSON would have it.
+
+use super::json_text;
+use rquickjs::atom::PredefinedAtom;
+use rquickjs::function::This;
+use rquickjs::object::Filter;
+use rquickjs::{qjs, Array, Atom, Ctx, Function, Object, Value};
+use serde_json::{Map, Number, Value as Json};
+
+/// Levels of arrays and objects a converted value may have, itself included.
+pub(super) const MAX_NESTING: usize = 127;
+
+/// Why a value cannot be sent.
+#[derive(Debug)]
+pub(super) enum Unsendable {
+    /// JavaScript threw while the value was read: a getter, a `toJSON` method or the
+    /// engine's `JSON.stringify`. The exception is pending on the context.
+    Thrown,
+    /// The value contains itself.
+    Cycle,
+    /// The value nests more than [`MAX_NESTING`] levels.
+    TooDeep,
+    /// The value would take more than the given number of bytes as JSON.
+    TooLarge(usize),
+}
+
+impl From<rquickjs::Error> for Unsendable {
+    fn from(_: rquickjs::Error) -> Self {
+        Unsendable::Thrown
+    }
+}
+
+/// The class ids of plain objects and arrays, which the walk handles itself.
+#[derive(Clone, Copy)]
+pub(super) struct PlainClasses {
+    object: qjs::JSClassID,
+    array: qjs::JSClassID,
+}
+
+impl PlainClasses {
+    /// Reads the class ids from a fresh object and array.
+    pub(super) fn of(ctx: &Ctx<'_>) -> rquickjs::Result<Self> {
+        let object = Object::new(ctx.clone())?;
+        let array = Array::new(ctx.clone())?;
+        Ok(Self {
+            object: class_of(object.as_value()),
+            array: class_of(array.as_value()),
+        })
+    }
+}
+
+fn class_of(value: &Value<'_>) -> qjs::JSClassID {
+    // SAFETY: `as_raw` is a live value of this context; the call only reads its tag
+    // and, for objects, their class id.
+    unsafe { qjs::JS_GetClassID(value.as_raw()) }
+}
+
+/// Converts `value` as `JSON.stringify` would; `None` when JSON has no text for it
+/// (`undefined`, a function, a symbol). At most `budget` bytes of JSON are produced.
+pub(super) fn to_json<'js>(
+    ctx: &Ctx<'js>,
+    classes: PlainClasses,
+    budget: usize,
+    value: Value<'js>,
+) -> Result<Option<Json>, Unsendable> {
+    let mut walk = Walk {
+        ctx,
+        classes,
+        budget,
+        used: 0,
+        ancestors: Vec::new(),
+    };
+    walk.property(Key::Root, value)
+}
+
+/// The key a value sits under, which is passed to its `toJSON` method.
+enum Key<'a, 'js> {
+    Root,
+    Index(usize),
+    Name(&'a Atom<'js>),
+}
+
+struct Walk<'a, 'js> {
+    ctx: &'a Ctx<'js>,
+    classes: PlainClasses,
+    budget: usize,
+    used: usize,
+    /// The objects being walked, outermost first, to find cycles.
+    ancestors: Vec<usize>,
+}
+
+impl<'js> Walk<'_, 'js> {
+    /// Converts the value under `key`, calling its `toJSON` method first if it has one.
+    fn property(
+        &mut self,
+        key: Key<'_, 'js>,
+        value: Value<'js>,
+    ) -> Result<Option<Json>, Unsendable> {
+        let value = match value.as_object() {
+            Some(object) if self.is_plain(&value) || value.is_function() => {
+                match object
+                    .get::<_, Value>(PredefinedAtom::ToJSON)?
+                    .into_function()
+                {
+                    Some(to_json) => self.call_to_json(&to_json, key, value)?,
+                    None => value,
+                }
+            }
+            Some(_) => return self.by_engine(value),
+            None => value,
+        };
+        self.serialize(value)
+    }
+
+    fn call_to_json(
+        &self,
+        to_json: &Function<'js>,
+        key: Key<'_, 'js>,
+        value: Value<'js>,
+    ) -> Result<Value<'js>, Unsendable> {
+        let key = match key {
+            Key::Root => rquickjs::String::from_str(self.ctx.clone(), "")?,
+            Key::Index(index) => rquickjs::String::from_str(self.ctx.clone(), &index.to_string())?,
+            Key::Name(name) => name.to_js_string()?,
+        };
+        Ok(to_json.call((This(value), key))?)
+    }
+
+    fn serialize(&mut self, value: Value<'js>) -> Result<Option<Json>, Unsendable> {
+        if let Some(object) = value.as_object() {
+            let class = class_of(&value);
+            if class == self.classes.object {
+                return self.object(object).map(Some);
+            }
+            if class == self.classes.array {
+                return self.array(object).map(Some);
+            }
+            if value.is_function() {
+                return Ok(None);
+            }
+            return self.by_engine(value);
+        }
+        if value.is_null() {
+            self.spend(4)?;
+            return Ok(Some(Json::Null));
+        }
+        if let Some(flag) = value.as_bool() {
+            self.spend(5)?;
+            return Ok(Some(Json::Bool(flag)));
+        }
+        if let Some(number) = value.as_int() {
+            self.spend(11)?;
+            return Ok(Some(Json::from(number)));
+        }
+        if let Some(number) = value.as_float() {
+            self.spend(24)?;
+            return Ok(Some(float(number)));
+        }
+        if let Some(text) = value.as_string() {
+            return self.string(text).map(|text| Some(Json::String(text)));
+        }
+        if value.is_big_int() {
+            return self.by_engine(value);
+        }
+        Ok(None)
+    }
+
+    fn object(&mut self, object: &Object<'js>) -> Result<Json, Unsendable> {
+        self.enter(object.as_value())?;
+        let mut map = Map::new();
+        for key in object.own_keys::<Atom>(Filter::default()) {
+            let key = key?;
+            let value: Value = object.get(key.clone())?;
+            if let Some(value) = self.property(Key::Name(&key), value)? {
+                let key = self.string(&key.to_js_string()?)?;
+                self.spend(2)?;
+                map.insert(key, value);
+            }
+        }
+        self.ancestors.pop();
+        Ok(Json::Object(map))
+    }
+
+    fn array(&mut self, array: &Object<'js>) -> Result<Json, Unsendable> {
+        self.enter(array.as_value())?;
+        let length: f64 = array.get(PredefinedAtom::Length)?;
+        let mut items = Vec::new();
+        let mut index = 0;
+        while (index as f64) < length {
+            let value: Value = array.get(index as u32)?;
+            let item = self.property(Key::Index(index), value)?;
+            self.spend(1)?;
+            items.push(item.unwrap_or(Json::Null));
+            index += 1;
+        }
+        self.ancestors.pop();
+        Ok(Json::Array(items))
+    }
+
+    /// Notes that the walk entered `object`, which must not be one it is already in.
+    fn enter(&mut self, object: &Value<'js>) -> Result<(), Unsendable> {
+        // SAFETY: reads the pointer of a live object value; it is only compared.
+        let address = unsafe { qjs::JS_VALUE_GET_PTR(object.as_raw()) } as usize;
+        if self.ancestors.contains(&address) {
+            return Err(Unsendable::Cycle);
+        }
+        if self.ancestors.len() >= MAX_NESTING {
+            return Err(Unsendable::TooDeep);
+        }
+        self.ancestors.push(address);
+        self.spend(2)
+    }
+
+    /// A string's text; lone surrogates, which no Rust string holds, become U+FFFD.
+    fn string(&mut self, text: &rquickjs::String<'js>) -> Result<String, Unsendable> {
+        let text = match text.to_string() {
+            Ok(text) => text,
+            Err(_) => match self.by_engine(text.clone().into_value())? {
+                Some(Json::String(text)) => text,
+                _ => return Err(Unsendable::Thrown),
+            },
+        };
+        self.spend(text.len() + 2)?;
+        Ok(text)
+    }
+
+    /// Converts the value with the engine's `JSON.stringify`.
+    fn by_engine(&mut self, value: Value<'js>) -> Result<Option<Json>, Unsendable> {
+        let Some(text) = self.ctx.json_stringify(value)? else {
+            return Ok(None);
+        };
+        let text = text.to_string()?;
+        self.spend(text.len())?;
+        let json = json_text::parse(&text).map_err(|_| Unsendable::TooDeep)?;
+        if self.ancestors.len() + nesting(&json) > MAX_NESTING {
+            return Err(Unsendable::TooDeep);
+        }
+        Ok(Some(json))
+    }
+
+    fn is_plain(&self, value: &Value<'js>) -> bool {
+        let class = class_of(value);
+        class == self.classes.object || class == self.classes.array
+    }
+
+    fn spend(&mut self, bytes: usize) -> Result<(), Unsendable> {
+        self.used += bytes;
+        if self.used > self.budget {
+            return Err(Unsendable::TooLarge(self.budget));
+        }
+        Ok(())
+    }
+}
+
+/// A number as `JSON.parse` reads what `JSON.stringify` writes: integers below 2^64
+/// as integers, other finite numbers as floats, and the rest as `null`.
+fn float(number: f64) -> Json {
+    const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+    const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+    if !number.is_finite() {
+        return Json::Null;
+    }
+    if number.fract() == 0.0 {
+        if (0.0..TWO_POW_64).contains(&number) {
+            return Json::from(number as u64);
+        }
+        if (-TWO_POW_63..0.0).contains(&number) {
+            return Json::from(number as i64);
+        }
+    }
+    Number::from_f64(number).map_or(Json::Null, Json::Number)
+}
+
+/// Levels of arrays and objects in `json`.
+fn nesting(json: &Json) -> usize {
+    match json {
+        Json::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
+        Json::Object(entries) => 1 + entries.values().map(nesting).max().unwrap_or(0),
+        _ => 0,
+    }
+}
