@@ -1,11 +1,12 @@
 //! The native functions the harness calls, and the Rust-side state they share with the
-//! run loop. No JavaScript value is kept here: pending promises and timer callbacks live
-//! in the harness, so nothing can outlive the runtime.
+//! run loop. The only JavaScript values kept here are the resolving functions of calls
+//! not yet answered; [`ForgetPending`] drops them before the runtime goes away. Timer
+//! callbacks live in the harness.
 
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::Limits;
 use crate::macro_support::json_kind;
-use rquickjs::{Ctx, Exception, Function, Object, Value};
+use rquickjs::{Ctx, Exception, Function, Object, Persistent, Promise, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
@@ -25,6 +26,13 @@ pub(super) struct NewCall {
     pub id: u64,
     pub target: String,
     pub args: serde_json::Value,
+}
+
+/// The functions that settle the promise of a call, and the path it was made to.
+pub(super) struct Resolvers {
+    pub resolve: Persistent<Function<'static>>,
+    pub reject: Persistent<Function<'static>>,
+    pub path: String,
 }
 
 #[derive(Default)]
@@ -54,6 +62,7 @@ pub(super) struct Bridge {
     log_bytes: usize,
     argument_bytes: usize,
     calls: RefCell<Calls>,
+    pending: RefCell<HashMap<u64, Resolvers>>,
     logs: RefCell<Logs>,
     timers: RefCell<Timers>,
 }
@@ -66,6 +75,7 @@ impl Bridge {
             log_bytes: limits.log_bytes,
             argument_bytes: limits.memory_bytes,
             calls: RefCell::default(),
+            pending: RefCell::default(),
             logs: RefCell::default(),
             timers: RefCell::default(),
         }
@@ -74,6 +84,11 @@ impl Bridge {
     /// Takes the calls made since the last time.
     pub(super) fn take_new_calls(&self) -> VecDeque<NewCall> {
         std::mem::take(&mut self.calls.borrow_mut().new)
+    }
+
+    /// Takes the resolving functions of call `id`, if it is still unanswered.
+    pub(super) fn take_resolvers(&self, id: u64) -> Option<Resolvers> {
+        self.pending.borrow_mut().remove(&id)
     }
 
     /// Takes the captured console output.
@@ -109,7 +124,7 @@ impl Bridge {
         classes: PlainClasses,
         target: String,
         args: Value<'js>,
-    ) -> rquickjs::Result<f64> {
+    ) -> rquickjs::Result<Promise<'js>> {
         let args = match to_host::to_json(ctx, classes, self.argument_bytes, args) {
             Ok(Some(args @ serde_json::Value::Object(_))) => args,
             Ok(None) => serde_json::Value::Object(Default::default()),
@@ -149,11 +164,20 @@ impl Bridge {
                 &format!("the program made more than {} host calls", self.host_calls),
             ));
         }
+        let (promise, resolve, reject) = ctx.promise()?;
         calls.made += 1;
         calls.next_id += 1;
         let id = calls.next_id;
+        self.pending.borrow_mut().insert(
+            id,
+            Resolvers {
+                resolve: Persistent::save(ctx, resolve),
+                reject: Persistent::save(ctx, reject),
+                path: target.clone(),
+            },
+        );
         calls.new.push_back(NewCall { id, target, args });
-        Ok(id as f64)
+        Ok(promise)
     }
 
     fn log(&self, ctx: &Ctx<'_>, level: i32, text: String) -> rquickjs::Result<()> {
@@ -225,9 +249,21 @@ pub(super) fn natives<'js>(
     Ok((call, log, set_timer, clear_timer))
 }
 
+/// Drops the resolving functions of unanswered calls when it goes out of scope, which
+/// must happen before the runtime is freed: the runtime aborts the process if a value
+/// it owns is still held from Rust.
+pub(super) struct ForgetPending(pub Rc<Bridge>);
+
+impl Drop for ForgetPending {
+    fn drop(&mut self) {
+        let pending = std::mem::take(&mut *self.0.pending.borrow_mut());
+        drop(pending);
+    }
+}
+
 /// The functions the harness returns for the run loop.
 pub(super) struct Harness<'js> {
-    pub settle: Function<'js>,
+    pub error: Function<'js>,
     pub fire: Function<'js>,
     pub run: Function<'js>,
 }
@@ -235,7 +271,7 @@ pub(super) struct Harness<'js> {
 impl<'js> Harness<'js> {
     pub(super) fn from_object(object: &Object<'js>) -> rquickjs::Result<Self> {
         Ok(Self {
-            settle: object.get("settle")?,
+            error: object.get("error")?,
             fire: object.get("fire")?,
             run: object.get("run")?,
         })

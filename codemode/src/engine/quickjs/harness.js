@@ -3,7 +3,6 @@
   // Everything the harness relies on is captured before user code runs, so a program
   // that overwrites a built-in cannot redirect the harness.
   const Obj = Object;
-  const Prom = Promise;
   const Err = Error;
   const TypeErr = TypeError;
   const ProxyCtor = Proxy;
@@ -28,7 +27,6 @@
   class UnknownToolError extends Err {}
   defineProperty(UnknownToolError.prototype, "name", { __proto__: null, value: "UnknownToolError" });
 
-  const pending = create(null);
   const timers = create(null);
   const nodes = create(null);
   let sealed = false;
@@ -61,10 +59,7 @@
         throw new TypeErr("codemode." + path + " expects a plain object of keyword arguments, e.g. codemode." + path + "({ ... }); got " + describe(args));
       }
     }
-    const id = hostCall(path, args);
-    return new Prom(function (resolve, reject) {
-      pending[id] = [resolve, reject, path];
-    });
+    return hostCall(path, args);
   }
 
   // Every name under `codemode` is a node: a function that calls the host function of
@@ -205,18 +200,11 @@
   defineProperty(global, "clearTimeout", { __proto__: null, value: clearTimeout, enumerable: false, writable: true, configurable: true });
 
   return {
-    // Called by the host when a call is answered: 0 = value, 1 = tool error, 2 = unknown tool.
-    settle(id, status, value) {
-      const entry = pending[id];
-      if (entry === undefined) return;
-      delete pending[id];
-      if (status === 0) {
-        entry[0](value);
-        return;
-      }
-      const error = status === 1 ? new ToolError(value) : new UnknownToolError(value);
-      defineProperty(error, "tool", { __proto__: null, value: entry[2] });
-      entry[1](error);
+    // Makes the error a failed call rejects with: status 1 = tool error, 2 = unknown tool.
+    error(status, message, path) {
+      const error = status === 1 ? new ToolError(message) : new UnknownToolError(message);
+      defineProperty(error, "tool", { __proto__: null, value: path });
+      return error;
     },
     // Called by the host when a timer is due.
     fire(id) {

@@ -2,7 +2,7 @@
 //! that answers host calls and fires timers until the program settles.
 
 use super::allocator::LimitedAllocator;
-use super::bridge::{self, Bridge, Harness, NewCall, Stop};
+use super::bridge::{self, Bridge, ForgetPending, Harness, NewCall, Resolvers, Stop};
 use super::exception;
 use super::harness;
 use super::json_text;
@@ -28,8 +28,7 @@ use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::AbortHandle;
 
-/// Settle statuses understood by the harness.
-const ANSWER_VALUE: i32 = 0;
+/// Kinds of failed calls understood by the harness's `error`.
 const ANSWER_TOOL_ERROR: i32 = 1;
 const ANSWER_UNKNOWN_TOOL: i32 = 2;
 
@@ -103,6 +102,7 @@ pub(super) fn run(
         }
     };
     let bridge = Rc::new(Bridge::new(&spec.limits, Rc::clone(&stop)));
+    let _forget_pending = ForgetPending(Rc::clone(&bridge));
     let mut run = Run {
         spec: &spec,
         bridge: &bridge,
@@ -497,6 +497,9 @@ impl<'a> Run<'a> {
         call_id: u64,
         value: &Json,
     ) -> Result<(), ExecError> {
+        let Some(resolvers) = self.bridge.take_resolvers(call_id) else {
+            return Ok(());
+        };
         let value = match to_script::from_json(ctx, value) {
             Ok(value) => value,
             Err(Unbuildable::TooDeep) => {
@@ -504,15 +507,16 @@ impl<'a> Run<'a> {
                     "the answer nests more than {} levels of arrays and objects; the host function must return a flatter value",
                     to_script::MAX_NESTING
                 );
-                return self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message);
+                return self.reject(ctx, harness, resolvers, ANSWER_TOOL_ERROR, &message);
             }
             Err(Unbuildable::Engine(error)) => {
                 return Err(self.failure(ctx, CaughtError::from_error(ctx, error)))
             }
         };
-        harness
-            .settle
-            .call::<_, ()>((call_id as f64, ANSWER_VALUE, value))
+        resolvers
+            .resolve
+            .restore(ctx)
+            .and_then(|resolve| resolve.call::<_, ()>((value,)))
             .catch(ctx)
             .map_err(|caught| self.failure(ctx, caught))
     }
@@ -525,9 +529,30 @@ impl<'a> Run<'a> {
         status: i32,
         message: &str,
     ) -> Result<(), ExecError> {
+        match self.bridge.take_resolvers(call_id) {
+            Some(resolvers) => self.reject(ctx, harness, resolvers, status, message),
+            None => Ok(()),
+        }
+    }
+
+    /// Rejects a call's promise with the harness's error for `status`.
+    fn reject<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        harness: &Harness<'js>,
+        resolvers: Resolvers,
+        status: i32,
+        message: &str,
+    ) -> Result<(), ExecError> {
+        let Resolvers { reject, path, .. } = resolvers;
         harness
-            .settle
-            .call::<_, ()>((call_id as f64, status, message))
+            .error
+            .call::<_, Value>((status, message, path))
+            .and_then(|error| {
+                reject
+                    .restore(ctx)
+                    .and_then(|reject| reject.call::<_, ()>((error,)))
+            })
             .catch(ctx)
             .map_err(|caught| self.failure(ctx, caught))
     }

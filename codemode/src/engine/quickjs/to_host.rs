@@ -3,8 +3,10 @@
 //!
 //! Plain objects and arrays, the values host-call arguments are made of, are walked
 //! here; any other object (a `Date`, a boxed primitive, a proxy, a typed array...) and
-//! any BigInt is handed to the engine's own `JSON.stringify`, so every value converts
-//! exactly as JSON would have it.
+//! any BigInt is handed to the engine's own `JSON.stringify`. Two rare differences from
+//! stringifying the whole value at once come from that: the `toJSON` method of such a
+//! value is passed an empty key rather than the key it sits under, and is called even
+//! when the value was itself returned by another `toJSON` method.
 
 use super::json_text;
 use rquickjs::atom::PredefinedAtom;
