@@ -81,9 +81,9 @@ impl Bridge {
         }
     }
 
-    /// Takes the calls made since the last time.
-    pub(super) fn take_new_calls(&self) -> VecDeque<NewCall> {
-        std::mem::take(&mut self.calls.borrow_mut().new)
+    /// Moves the calls made since the last time to the back of `queue`.
+    pub(super) fn move_new_calls(&self, queue: &mut VecDeque<NewCall>) {
+        queue.append(&mut self.calls.borrow_mut().new);
     }
 
     /// Takes the resolving functions of call `id`, if it is still unanswered.
@@ -256,8 +256,7 @@ pub(super) struct ForgetPending(pub Rc<Bridge>);
 
 impl Drop for ForgetPending {
     fn drop(&mut self) {
-        let pending = std::mem::take(&mut *self.0.pending.borrow_mut());
-        drop(pending);
+        self.0.pending.borrow_mut().clear();
     }
 }
 

@@ -387,7 +387,7 @@ impl<'a> Run<'a> {
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
     ) -> Result<bool, ExecError> {
-        self.waiting.extend(self.bridge.take_new_calls());
+        self.bridge.move_new_calls(&mut self.waiting);
         let mut settled = false;
         while self.in_flight.len() < self.spec.limits.host_calls_in_flight {
             let Some(call) = self.waiting.pop_front() else {
