@@ -282,12 +282,7 @@ impl Registry {
         if self.is_empty() {
             return "none (no host functions are registered)".to_owned();
         }
-        self.entries
-            .functions
-            .keys()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.paths().collect::<Vec<_>>().join(", ")
     }
 }
 

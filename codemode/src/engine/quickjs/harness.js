@@ -62,6 +62,10 @@
     return hostCall(path, args);
   }
 
+  function childPath(path, key) {
+    return path === "" ? key : path + "." + key;
+  }
+
   // Every name under `codemode` is a node: a function that calls the host function of
   // its path. Nodes of registered paths hold their children as own properties, so the
   // common lookups are plain property reads; any other name reaches the node's
@@ -71,8 +75,7 @@
     __proto__: null,
     get(target, key) {
       if (typeof key !== "string" || key === "then" || key === "toJSON") return undefined;
-      const path = target.path;
-      return node(path === "" ? key : path + "." + key);
+      return node(childPath(target.path, key));
     },
     set() {
       return false;
@@ -100,7 +103,7 @@
       for (let j = 0; j < parts.length; j++) {
         const key = parts[j];
         if (key === "then" || key === "toJSON") break;
-        path = path === "" ? key : path + "." + key;
+        path = childPath(path, key);
         const child = node(path);
         if (!apply(hasOwn, parent, [key])) {
           defineProperty(parent, key, { __proto__: null, value: child, enumerable: true });
