@@ -1,8 +1,10 @@
-//! A QuickJS allocator that counts every byte a run allocates and refuses what would
-//! cross the run's memory limit.
+//! A QuickJS allocator that counts every byte a runtime allocates and refuses what
+//! would cross the memory limit of the run using it.
 //!
-//! QuickJS reports a refused allocation as a catchable `InternalError`; the `exceeded`
-//! flag lets the run report it as a memory error even when the program catches it.
+//! The limit lives in a [`Budget`] shared with the run, so a runtime built before its
+//! run is known can take that run's limit. QuickJS reports a refused allocation as a
+//! catchable `InternalError`; the budget's `exceeded` flag lets the run report it as a
+//! memory error even when the program catches it.
 
 use rquickjs::allocator::Allocator;
 use std::alloc::{self, Layout};
@@ -13,25 +15,42 @@ use std::rc::Rc;
 /// Alignment of every block, and the size of the header that stores the block's size.
 const ALIGN: usize = 16;
 
-pub(super) struct LimitedAllocator {
-    used: usize,
-    limit: usize,
-    exceeded: Rc<Cell<bool>>,
+/// The bytes a runtime holds, the most it may hold, and whether it was refused more.
+pub(super) struct Budget {
+    used: Cell<usize>,
+    limit: Cell<usize>,
+    exceeded: Cell<bool>,
 }
 
-impl LimitedAllocator {
-    pub(super) fn new(limit: usize, exceeded: Rc<Cell<bool>>) -> Self {
-        Self {
-            used: 0,
-            limit,
-            exceeded,
-        }
+impl Budget {
+    /// A budget with no limit yet.
+    pub(super) fn unlimited() -> Rc<Self> {
+        Rc::new(Self {
+            used: Cell::new(0),
+            limit: Cell::new(usize::MAX),
+            exceeded: Cell::new(false),
+        })
     }
 
-    fn reserve(&mut self, bytes: usize) -> bool {
-        match self.used.checked_add(bytes) {
-            Some(total) if total <= self.limit => {
-                self.used = total;
+    /// Limits the runtime to `bytes` from now on.
+    pub(super) fn set_limit(&self, bytes: usize) {
+        self.limit.set(bytes);
+    }
+
+    /// Bytes the runtime holds now.
+    pub(super) fn used(&self) -> usize {
+        self.used.get()
+    }
+
+    /// Whether an allocation was refused for crossing the limit.
+    pub(super) fn exceeded(&self) -> bool {
+        self.exceeded.get()
+    }
+
+    fn reserve(&self, bytes: usize) -> bool {
+        match self.used.get().checked_add(bytes) {
+            Some(total) if total <= self.limit.get() => {
+                self.used.set(total);
                 true
             }
             _ => {
@@ -39,6 +58,22 @@ impl LimitedAllocator {
                 false
             }
         }
+    }
+
+    fn release(&self, bytes: usize) {
+        self.used.set(self.used.get() - bytes);
+    }
+}
+
+/// Allocates a runtime's memory from the global allocator within a [`Budget`].
+pub(super) struct LimitedAllocator {
+    budget: Rc<Budget>,
+}
+
+impl LimitedAllocator {
+    /// An allocator that charges `budget`.
+    pub(super) fn new(budget: Rc<Budget>) -> Self {
+        Self { budget }
     }
 
     fn layout(size: usize) -> Option<Layout> {
@@ -51,7 +86,7 @@ impl LimitedAllocator {
         let Some(layout) = Self::layout(size) else {
             return ptr::null_mut();
         };
-        if !self.reserve(size) {
+        if !self.budget.reserve(size) {
             return ptr::null_mut();
         }
         // SAFETY: the layout has a non-zero size (it includes the header).
@@ -63,7 +98,7 @@ impl LimitedAllocator {
             }
         };
         if block.is_null() {
-            self.used -= size;
+            self.budget.release(size);
             return ptr::null_mut();
         }
         // SAFETY: the block is at least ALIGN bytes long and aligned for usize.
@@ -102,7 +137,7 @@ unsafe impl Allocator for LimitedAllocator {
         }
         unsafe {
             let size = Self::size_of(ptr);
-            self.used -= size;
+            self.budget.release(size);
             if let Some(layout) = Self::layout(size) {
                 alloc::dealloc(ptr.sub(ALIGN), layout);
             }
@@ -120,18 +155,18 @@ unsafe impl Allocator for LimitedAllocator {
             else {
                 return ptr::null_mut();
             };
-            if new_size > old_size && !self.reserve(new_size - old_size) {
+            if new_size > old_size && !self.budget.reserve(new_size - old_size) {
                 return ptr::null_mut();
             }
             let block = alloc::realloc(ptr.sub(ALIGN), old_layout, new_layout.size());
             if block.is_null() {
                 if new_size > old_size {
-                    self.used -= new_size - old_size;
+                    self.budget.release(new_size - old_size);
                 }
                 return ptr::null_mut();
             }
             if new_size < old_size {
-                self.used -= old_size - new_size;
+                self.budget.release(old_size - new_size);
             }
             block.cast::<usize>().write(new_size);
             block.add(ALIGN)

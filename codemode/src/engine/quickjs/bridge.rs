@@ -1,7 +1,7 @@
 //! The native functions the harness calls, and the Rust-side state they share with the
 //! run loop. The only JavaScript values kept here are the resolving functions of calls
-//! not yet answered; [`ForgetPending`] drops them before the runtime goes away. Timer
-//! callbacks live in the harness.
+//! the loop has not taken yet; [`ForgetPending`] drops them before the runtime goes
+//! away. Timer callbacks live in the harness.
 
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::Limits;
@@ -26,13 +26,13 @@ pub(super) struct NewCall {
     pub id: u64,
     pub target: String,
     pub args: serde_json::Value,
+    pub resolvers: Resolvers,
 }
 
-/// The functions that settle the promise of a call, and the path it was made to.
+/// The functions that settle the promise of a call.
 pub(super) struct Resolvers {
     pub resolve: Persistent<Function<'static>>,
     pub reject: Persistent<Function<'static>>,
-    pub path: String,
 }
 
 #[derive(Default)]
@@ -62,7 +62,6 @@ pub(super) struct Bridge {
     log_bytes: usize,
     argument_bytes: usize,
     calls: RefCell<Calls>,
-    pending: RefCell<HashMap<u64, Resolvers>>,
     logs: RefCell<Logs>,
     timers: RefCell<Timers>,
 }
@@ -75,7 +74,6 @@ impl Bridge {
             log_bytes: limits.log_bytes,
             argument_bytes: limits.memory_bytes,
             calls: RefCell::default(),
-            pending: RefCell::default(),
             logs: RefCell::default(),
             timers: RefCell::default(),
         }
@@ -84,11 +82,6 @@ impl Bridge {
     /// Moves the calls made since the last time to the back of `queue`.
     pub(super) fn move_new_calls(&self, queue: &mut VecDeque<NewCall>) {
         queue.append(&mut self.calls.borrow_mut().new);
-    }
-
-    /// Takes the resolving functions of call `id`, if it is still unanswered.
-    pub(super) fn take_resolvers(&self, id: u64) -> Option<Resolvers> {
-        self.pending.borrow_mut().remove(&id)
     }
 
     /// Takes the captured console output.
@@ -168,15 +161,15 @@ impl Bridge {
         calls.made += 1;
         calls.next_id += 1;
         let id = calls.next_id;
-        self.pending.borrow_mut().insert(
+        calls.new.push_back(NewCall {
             id,
-            Resolvers {
+            target,
+            args,
+            resolvers: Resolvers {
                 resolve: Persistent::save(ctx, resolve),
                 reject: Persistent::save(ctx, reject),
-                path: target.clone(),
             },
-        );
-        calls.new.push_back(NewCall { id, target, args });
+        });
         Ok(promise)
     }
 
@@ -249,14 +242,14 @@ pub(super) fn natives<'js>(
     Ok((call, log, set_timer, clear_timer))
 }
 
-/// Drops the resolving functions of unanswered calls when it goes out of scope, which
-/// must happen before the runtime is freed: the runtime aborts the process if a value
-/// it owns is still held from Rust.
+/// Drops the calls the loop has not taken, and their resolving functions, when it goes
+/// out of scope, which must happen before the runtime is freed: the runtime aborts the
+/// process if a value it owns is still held from Rust.
 pub(super) struct ForgetPending(pub Rc<Bridge>);
 
 impl Drop for ForgetPending {
     fn drop(&mut self) {
-        self.0.pending.borrow_mut().clear();
+        self.0.calls.borrow_mut().new.clear();
     }
 }
 

@@ -1,4 +1,5 @@
-//! The QuickJS engine: one fresh runtime and context per run, on a pooled thread.
+//! The QuickJS engine: one fresh runtime and context per run, on a pooled thread that
+//! builds the next run's while it waits.
 
 mod allocator;
 mod bridge;
@@ -6,6 +7,7 @@ mod exception;
 mod harness;
 mod json_text;
 mod run;
+mod sandbox;
 mod to_host;
 mod to_script;
 
@@ -49,9 +51,18 @@ impl Engine for QuickJs {
             Arc::clone(&cancel),
         );
         self.pool.execute(move || {
-            let outcome = run::run(spec, inbound_tx, inbound_rx, &outbound_tx, cancel);
-            drop(watch);
-            let _ = outbound_tx.send(Outbound::Finished(outcome));
+            run::run(
+                spec,
+                inbound_tx,
+                inbound_rx,
+                &outbound_tx,
+                cancel,
+                |outcome| {
+                    drop(watch);
+                    let _ = outbound_tx.send(Outbound::Finished(outcome));
+                },
+            );
+            sandbox::Sandbox::prepare_next();
         });
         ports
     }

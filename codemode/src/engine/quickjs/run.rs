@@ -1,11 +1,10 @@
-//! One run: a fresh runtime and context, the harness, the user's code, and the loop
-//! that answers host calls and fires timers until the program settles.
+//! One run in a fresh sandbox: the harness, the user's code, and the loop that answers
+//! host calls and fires timers until the program settles.
 
-use super::allocator::LimitedAllocator;
 use super::bridge::{self, Bridge, ForgetPending, Harness, NewCall, Resolvers, Stop};
 use super::exception;
-use super::harness;
 use super::json_text;
+use super::sandbox::Sandbox;
 use super::to_script::{self, Unbuildable};
 use crate::dispatch::{self, Started};
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
@@ -15,9 +14,7 @@ use crate::session::HostCall;
 use crate::source::{self, Form, StripError, FILENAME};
 use rquickjs::context::EvalOptions;
 use rquickjs::promise::PromiseState;
-use rquickjs::{
-    CatchResultExt, CaughtError, Context, Ctx, Function, Object, Promise, Runtime, Value,
-};
+use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Object, Promise, Value};
 use serde_json::Value as Json;
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -35,16 +32,18 @@ const ANSWER_UNKNOWN_TOOL: i32 = 2;
 /// Why a result nested too deeply for the host fails.
 const TOO_DEEP: &str = "the result nests too deeply to convert to JSON: return a flatter value";
 
-/// Runs `spec` to its outcome on the current thread.
+/// Runs `spec` on the current thread and hands its outcome to `finished` before the
+/// run's runtime is torn down, so the caller does not wait for that.
 pub(super) fn run(
     spec: RunSpec,
     inbound_tx: mpsc::Sender<Inbound>,
     inbound: mpsc::Receiver<Inbound>,
     outbound: &UnboundedSender<Outbound>,
     cancel: Arc<AtomicBool>,
-) -> Outcome {
+    finished: impl FnOnce(Outcome),
+) {
     if spec.code.len() > spec.limits.source_bytes {
-        return Outcome::failure(
+        return finished(Outcome::failure(
             ExecError::new(
                 ErrorKind::SourceTooLarge,
                 format!(
@@ -54,26 +53,36 @@ pub(super) fn run(
                 ),
             ),
             Vec::new(),
-        );
+        ));
     }
     let deadline = Instant::now() + spec.limits.timeout;
-    let out_of_memory = Rc::new(Cell::new(false));
-    let stop = Rc::new(Cell::new(None));
-    let runtime = match Runtime::new_with_alloc(LimitedAllocator::new(
-        spec.limits.memory_bytes,
-        Rc::clone(&out_of_memory),
-    )) {
-        Ok(runtime) => runtime,
-        Err(error) => return internal(format!("could not create a JavaScript runtime: {error}")),
+    let sandbox = match Sandbox::take() {
+        Ok(sandbox) => sandbox,
+        Err(message) => {
+            return finished(Outcome::failure(
+                ExecError::new(ErrorKind::Internal, message),
+                Vec::new(),
+            ))
+        }
     };
+    let budget = &sandbox.budget;
+    budget.set_limit(spec.limits.memory_bytes);
+    if budget.used() > spec.limits.memory_bytes {
+        return finished(Outcome::failure(
+            ExecError::new(ErrorKind::Memory, memory_message(spec.limits.memory_bytes)),
+            Vec::new(),
+        ));
+    }
+    let stop = Rc::new(Cell::new(None));
+    let runtime = &sandbox.runtime;
     runtime.set_max_stack_size(spec.limits.stack_bytes);
     runtime.set_gc_threshold(gc_threshold(spec.limits.memory_bytes));
     {
         let stop = Rc::clone(&stop);
-        let out_of_memory = Rc::clone(&out_of_memory);
+        let budget = Rc::clone(budget);
         let cancel = Arc::clone(&cancel);
         runtime.set_interrupt_handler(Some(Box::new(move || {
-            if stop.get().is_some() || out_of_memory.get() {
+            if stop.get().is_some() || budget.exceeded() {
                 return true;
             }
             if cancel.load(Ordering::Relaxed) {
@@ -87,26 +96,12 @@ pub(super) fn run(
             false
         })));
     }
-    let context = match Context::full(&runtime) {
-        Ok(context) => context,
-        Err(error) => {
-            let error = if out_of_memory.get() {
-                ExecError::new(ErrorKind::Memory, memory_message(spec.limits.memory_bytes))
-            } else {
-                ExecError::new(
-                    ErrorKind::Internal,
-                    format!("could not create a JavaScript context: {error}"),
-                )
-            };
-            return Outcome::failure(error, Vec::new());
-        }
-    };
     let bridge = Rc::new(Bridge::new(&spec.limits, Rc::clone(&stop)));
     let _forget_pending = ForgetPending(Rc::clone(&bridge));
     let mut run = Run {
         spec: &spec,
+        sandbox: &sandbox,
         bridge: &bridge,
-        out_of_memory: &out_of_memory,
         cancel: &cancel,
         deadline,
         inbound_tx,
@@ -115,21 +110,17 @@ pub(super) fn run(
         in_flight: HashMap::new(),
         waiting: VecDeque::new(),
     };
-    let outcome = context.with(|ctx| run.execute(&ctx));
+    let outcome = sandbox.context.with(|ctx| run.execute(&ctx));
     run.abort_in_flight();
-    outcome
+    finished(outcome);
 }
 
 /// Bytes allocated before the first cycle collection. Reference counting frees most
-/// garbage at once; collecting cycles before a fresh context is even built, as the
-/// engine's 256 KiB default does, only costs time. A quarter of the memory limit still
-/// leaves room for cyclic garbage to be found before the limit is reached.
+/// garbage at once; collecting cycles every 256 KiB, the engine's default, mostly
+/// walks the standard library's objects. A quarter of the memory limit still leaves
+/// room for cyclic garbage to be found before the limit is reached.
 fn gc_threshold(memory_bytes: usize) -> usize {
     (memory_bytes / 4).clamp(256 * 1024, 8 * 1024 * 1024)
-}
-
-fn internal(message: String) -> Outcome {
-    Outcome::failure(ExecError::new(ErrorKind::Internal, message), Vec::new())
 }
 
 fn memory_message(limit: usize) -> String {
@@ -139,16 +130,25 @@ fn memory_message(limit: usize) -> String {
     )
 }
 
+/// A call whose promise is not settled yet: the path it was made to and the functions
+/// that settle it.
+struct Unsettled {
+    target: String,
+    resolvers: Resolvers,
+}
+
 /// A call that has been routed and not yet answered.
 struct InFlight {
+    call: Unsettled,
     abort: Option<AbortHandle>,
-    surfaced: Option<(String, Json)>,
+    /// The arguments of a call surfaced to the host, until the host has it dispatched.
+    surfaced: Option<Json>,
 }
 
 struct Run<'a> {
     spec: &'a RunSpec,
+    sandbox: &'a Sandbox,
     bridge: &'a Rc<Bridge>,
-    out_of_memory: &'a Rc<Cell<bool>>,
     cancel: &'a Arc<AtomicBool>,
     deadline: Instant,
     inbound_tx: mpsc::Sender<Inbound>,
@@ -193,14 +193,10 @@ impl<'a> Run<'a> {
     }
 
     fn install_harness<'js>(&self, ctx: &Ctx<'js>) -> Result<Harness<'js>, ExecError> {
-        let factory = harness::load(ctx).map_err(|message| {
-            self.check_stopped()
-                .err()
-                .unwrap_or_else(|| ExecError::new(ErrorKind::Internal, message))
-        })?;
         let paths: Vec<&str> = self.spec.registry.paths().collect();
         let installed = bridge::natives(ctx, self.bridge)
-            .and_then(|(call, log, set_timer, clear_timer)| {
+            .and_then(|natives| Ok((natives, self.sandbox.factory(ctx)?)))
+            .and_then(|((call, log, set_timer, clear_timer), factory)| {
                 factory.call::<_, Object>((call, log, set_timer, clear_timer, paths))
             })
             .and_then(|object| Harness::from_object(&object))
@@ -352,29 +348,25 @@ impl<'a> Run<'a> {
                 self.bridge.stop.set(Some(Stop::Cancelled));
                 Err(self.stopped_error(Stop::Cancelled))
             }
-            Inbound::Answer { call_id, answer } => {
-                if self.in_flight.remove(&call_id).is_none() {
-                    return Ok(());
-                }
-                self.answer(ctx, harness, call_id, answer)
-            }
+            Inbound::Answer { call_id, answer } => match self.in_flight.remove(&call_id) {
+                Some(in_flight) => self.answer(ctx, harness, in_flight.call, answer),
+                None => Ok(()),
+            },
             Inbound::Dispatch { call_id } => {
-                let Some(call) = self.in_flight.get_mut(&call_id) else {
+                let surfaced = self
+                    .in_flight
+                    .get_mut(&call_id)
+                    .and_then(|c| c.surfaced.take());
+                let (Some(args), Some(in_flight)) = (surfaced, self.in_flight.remove(&call_id))
+                else {
                     return Ok(());
                 };
-                let Some((target, args)) = call.surfaced.take() else {
-                    return Ok(());
-                };
-                match self.spec.registry.get(&target).cloned() {
-                    Some(function) => {
-                        self.in_flight.remove(&call_id);
-                        self.run_registered(ctx, harness, function, call_id, args)
-                            .map(|_| ())
-                    }
-                    None => {
-                        self.in_flight.remove(&call_id);
-                        self.settle_unknown(ctx, harness, call_id, &target)
-                    }
+                let call = in_flight.call;
+                match self.spec.registry.get(&call.target).cloned() {
+                    Some(function) => self
+                        .run_registered(ctx, harness, function, call_id, call, args)
+                        .map(|_| ()),
+                    None => self.settle_unknown(ctx, harness, call),
                 }
             }
         }
@@ -390,33 +382,41 @@ impl<'a> Run<'a> {
         self.bridge.move_new_calls(&mut self.waiting);
         let mut settled = false;
         while self.in_flight.len() < self.spec.limits.host_calls_in_flight {
-            let Some(call) = self.waiting.pop_front() else {
+            let Some(NewCall {
+                id,
+                target,
+                args,
+                resolvers,
+            }) = self.waiting.pop_front()
+            else {
                 break;
             };
+            let call = Unsettled { target, resolvers };
             let registered = self.spec.registry.get(&call.target);
             match (self.spec.routing, registered) {
                 (Routing::Host, _) | (Routing::RegisteredThenHost, None) => {
-                    self.in_flight.insert(
-                        call.id,
-                        InFlight {
-                            abort: None,
-                            surfaced: (self.spec.routing == Routing::Host)
-                                .then(|| (call.target.clone(), call.args.clone())),
-                        },
-                    );
+                    let surfaced = (self.spec.routing == Routing::Host).then(|| args.clone());
                     let _ = self.outbound.send(Outbound::HostCall(HostCall {
-                        call_id: call.id,
-                        target: call.target,
-                        input: call.args,
+                        call_id: id,
+                        target: call.target.clone(),
+                        input: args,
                         registered: registered.is_some(),
                     }));
+                    self.in_flight.insert(
+                        id,
+                        InFlight {
+                            call,
+                            abort: None,
+                            surfaced,
+                        },
+                    );
                 }
                 (_, Some(function)) => {
                     let function = function.clone();
-                    settled |= self.run_registered(ctx, harness, function, call.id, call.args)?;
+                    settled |= self.run_registered(ctx, harness, function, id, call, args)?;
                 }
                 (Routing::RegisteredOnly, None) => {
-                    self.settle_unknown(ctx, harness, call.id, &call.target)?;
+                    self.settle_unknown(ctx, harness, call)?;
                     settled = true;
                 }
             }
@@ -429,14 +429,14 @@ impl<'a> Run<'a> {
         &self,
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
-        call_id: u64,
-        target: &str,
+        call: Unsettled,
     ) -> Result<(), ExecError> {
         let message = format!(
-            "codemode.{target} does not exist; available: {}",
+            "codemode.{} does not exist; available: {}",
+            call.target,
             self.spec.registry.available()
         );
-        self.settle_error(ctx, harness, call_id, ANSWER_UNKNOWN_TOOL, &message)
+        self.reject(ctx, harness, call, ANSWER_UNKNOWN_TOOL, &message)
     }
 
     /// Starts a registered function; true when it answered at once and was settled.
@@ -446,6 +446,7 @@ impl<'a> Run<'a> {
         harness: &Harness<'js>,
         function: HostFunction,
         call_id: u64,
+        call: Unsettled,
         args: Json,
     ) -> Result<bool, ExecError> {
         let reply = self.inbound_tx.clone();
@@ -460,13 +461,14 @@ impl<'a> Run<'a> {
         );
         match started {
             Started::Answered(answer) => {
-                self.answer(ctx, harness, call_id, answer)?;
+                self.answer(ctx, harness, call, answer)?;
                 Ok(true)
             }
             Started::Spawned(abort) => {
                 self.in_flight.insert(
                     call_id,
                     InFlight {
+                        call,
                         abort: Some(abort),
                         surfaced: None,
                     },
@@ -481,12 +483,12 @@ impl<'a> Run<'a> {
         &self,
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
-        call_id: u64,
+        call: Unsettled,
         answer: Result<Json, String>,
     ) -> Result<(), ExecError> {
         match answer {
-            Ok(value) => self.settle_value(ctx, harness, call_id, &value),
-            Err(message) => self.settle_error(ctx, harness, call_id, ANSWER_TOOL_ERROR, &message),
+            Ok(value) => self.settle_value(ctx, harness, call, &value),
+            Err(message) => self.reject(ctx, harness, call, ANSWER_TOOL_ERROR, &message),
         }
     }
 
@@ -494,12 +496,9 @@ impl<'a> Run<'a> {
         &self,
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
-        call_id: u64,
+        call: Unsettled,
         value: &Json,
     ) -> Result<(), ExecError> {
-        let Some(resolvers) = self.bridge.take_resolvers(call_id) else {
-            return Ok(());
-        };
         let value = match to_script::from_json(ctx, value) {
             Ok(value) => value,
             Err(Unbuildable::TooDeep) => {
@@ -507,13 +506,13 @@ impl<'a> Run<'a> {
                     "the answer nests more than {} levels of arrays and objects; the host function must return a flatter value",
                     to_script::MAX_NESTING
                 );
-                return self.reject(ctx, harness, resolvers, ANSWER_TOOL_ERROR, &message);
+                return self.reject(ctx, harness, call, ANSWER_TOOL_ERROR, &message);
             }
             Err(Unbuildable::Engine(error)) => {
                 return Err(self.failure(ctx, CaughtError::from_error(ctx, error)))
             }
         };
-        resolvers
+        call.resolvers
             .resolve
             .restore(ctx)
             .and_then(|resolve| resolve.call::<_, ()>((value,)))
@@ -521,33 +520,20 @@ impl<'a> Run<'a> {
             .map_err(|caught| self.failure(ctx, caught))
     }
 
-    fn settle_error<'js>(
-        &self,
-        ctx: &Ctx<'js>,
-        harness: &Harness<'js>,
-        call_id: u64,
-        status: i32,
-        message: &str,
-    ) -> Result<(), ExecError> {
-        match self.bridge.take_resolvers(call_id) {
-            Some(resolvers) => self.reject(ctx, harness, resolvers, status, message),
-            None => Ok(()),
-        }
-    }
-
     /// Rejects a call's promise with the harness's error for `status`.
     fn reject<'js>(
         &self,
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
-        resolvers: Resolvers,
+        call: Unsettled,
         status: i32,
         message: &str,
     ) -> Result<(), ExecError> {
-        let Resolvers { reject, path, .. } = resolvers;
+        let Unsettled { target, resolvers } = call;
+        let reject = resolvers.reject;
         harness
             .error
-            .call::<_, Value>((status, message, path))
+            .call::<_, Value>((status, message, target))
             .and_then(|error| {
                 reject
                     .restore(ctx)
@@ -620,7 +606,7 @@ impl<'a> Run<'a> {
 
     /// Fails with the reason the run was stopped from outside JavaScript, if any.
     fn check_stopped(&self) -> Result<(), ExecError> {
-        if self.out_of_memory.get() {
+        if self.sandbox.budget.exceeded() {
             return Err(ExecError::new(
                 ErrorKind::Memory,
                 memory_message(self.spec.limits.memory_bytes),

@@ -1,0 +1,74 @@
+//! A fresh runtime and context with the harness loaded, built before a run needs it.
+//!
+//! Building one (the runtime, the standard library's objects, the harness) is most of
+//! what a short run costs. An engine thread builds the next one right after a run has
+//! ended and sent its outcome, when the thread would otherwise be idle, and keeps it
+//! for the next run on that thread. No code runs in it before that run's own.
+
+use super::allocator::{Budget, LimitedAllocator};
+use super::harness;
+use rquickjs::{Context, Ctx, Function, Persistent, Runtime};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Bytes allocated before the first cycle collection while a sandbox is built: enough
+/// that building it never collects.
+const BUILD_GC_THRESHOLD: usize = 8 * 1024 * 1024;
+
+thread_local! {
+    /// The sandbox the next run on this thread takes.
+    static SPARE: RefCell<Option<Sandbox>> = const { RefCell::new(None) };
+}
+
+/// A runtime no program has run in, its context, and the harness factory.
+///
+/// Fields drop in order: the factory is a value of the runtime and must go first.
+pub(super) struct Sandbox {
+    factory: Persistent<Function<'static>>,
+    pub context: Context,
+    pub runtime: Runtime,
+    pub budget: Rc<Budget>,
+}
+
+impl Sandbox {
+    /// The sandbox built for this thread's next run, or a new one.
+    pub(super) fn take() -> Result<Self, String> {
+        match SPARE.with(|spare| spare.borrow_mut().take()) {
+            Some(sandbox) => Ok(sandbox),
+            None => Self::build(),
+        }
+    }
+
+    /// Builds the sandbox for this thread's next run, unless there is one already.
+    pub(super) fn prepare_next() {
+        if SPARE.with(|spare| spare.borrow().is_some()) {
+            return;
+        }
+        match Self::build() {
+            Ok(sandbox) => SPARE.with(|spare| *spare.borrow_mut() = Some(sandbox)),
+            Err(error) => tracing::debug!(%error, "could not build a spare sandbox"),
+        }
+    }
+
+    /// The harness factory, to be called once with the run's natives.
+    pub(super) fn factory<'js>(&self, ctx: &Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+        self.factory.clone().restore(ctx)
+    }
+
+    fn build() -> Result<Self, String> {
+        let budget = Budget::unlimited();
+        let runtime = Runtime::new_with_alloc(LimitedAllocator::new(Rc::clone(&budget)))
+            .map_err(|error| format!("could not create a JavaScript runtime: {error}"))?;
+        runtime.set_gc_threshold(BUILD_GC_THRESHOLD);
+        let context = Context::full(&runtime)
+            .map_err(|error| format!("could not create a JavaScript context: {error}"))?;
+        let factory = context
+            .with(|ctx| harness::load(&ctx).map(|factory| Persistent::save(&ctx, factory)))?;
+        Ok(Self {
+            factory,
+            context,
+            runtime,
+            budget,
+        })
+    }
+}
