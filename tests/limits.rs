@@ -77,6 +77,21 @@ async fn array_buffers_count_against_the_memory_limit() {
 }
 
 #[tokio::test]
+async fn a_limit_below_what_an_empty_sandbox_needs_fails_as_memory() {
+    let limits = Limits::default().with_memory_bytes(64 * 1024);
+    let outcome = run_with(limits, "1 + 1").await;
+    let error = outcome.error.expect("a failure");
+    assert_eq!(error.kind, ErrorKind::Memory);
+    assert!(
+        error
+            .message
+            .starts_with("the memory limit of 64 KiB is below the"),
+        "{}",
+        error.message
+    );
+}
+
+#[tokio::test]
 async fn catching_out_of_memory_still_reports_memory() {
     let limits = Limits::default().with_memory_bytes(16 * 1024 * 1024);
     let code = "try { new ArrayBuffer(64 * 1024 * 1024) } catch (e) { return 'caught' }";

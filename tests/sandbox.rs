@@ -2,7 +2,8 @@
 
 mod common;
 
-use common::{ok, run};
+use codemode::Executor;
+use common::{ok, registry, run};
 use serde_json::json;
 
 #[tokio::test]
@@ -55,4 +56,25 @@ async fn unicode_survives_the_round_trip() {
     let outcome = run(code).await;
     assert_eq!(ok(&outcome), &json!({ "s": "héllo 🌍 \u{0} end" }));
     assert_eq!(outcome.logs, vec!["héllo 🌍 \u{0} end"]);
+}
+
+#[tokio::test]
+async fn each_run_starts_from_a_fresh_sandbox() {
+    let executor = Executor::default();
+    let registry = registry();
+    let pollute = "globalThis.leaked = 1; Object.prototype.polluted = 1; Array.prototype.map = null; \
+                   Math.random = () => 4; setTimeout(() => console.log('late'), 0); return 'polluted'";
+    let check = "return [typeof leaked, typeof ({}).polluted, typeof [].map, Math.random() === 4]";
+    for _ in 0..20 {
+        assert_eq!(
+            ok(&executor.execute(pollute, &registry).await),
+            &json!("polluted")
+        );
+        let outcome = executor.execute(check, &registry).await;
+        assert_eq!(
+            ok(&outcome),
+            &json!(["undefined", "undefined", "function", false])
+        );
+        assert!(outcome.logs.is_empty(), "{:?}", outcome.logs);
+    }
 }

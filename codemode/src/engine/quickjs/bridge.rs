@@ -223,8 +223,8 @@ impl Bridge {
 pub(super) fn natives<'js>(
     ctx: &Ctx<'js>,
     bridge: &Rc<Bridge>,
+    classes: PlainClasses,
 ) -> rquickjs::Result<(Function<'js>, Function<'js>, Function<'js>, Function<'js>)> {
-    let classes = PlainClasses::of(ctx)?;
     let b = Rc::clone(bridge);
     let call = Function::new(
         ctx.clone(),

@@ -68,8 +68,13 @@ pub(super) fn run(
     let budget = &sandbox.budget;
     budget.set_limit(spec.limits.memory_bytes);
     if budget.used() > spec.limits.memory_bytes {
+        let message = format!(
+            "the memory limit of {} is below the {} an empty sandbox takes: raise Limits::memory_bytes",
+            size(spec.limits.memory_bytes),
+            size(budget.used())
+        );
         return finished(Outcome::failure(
-            ExecError::new(ErrorKind::Memory, memory_message(spec.limits.memory_bytes)),
+            ExecError::new(ErrorKind::Memory, message),
             Vec::new(),
         ));
     }
@@ -125,9 +130,19 @@ fn gc_threshold(memory_bytes: usize) -> usize {
 
 fn memory_message(limit: usize) -> String {
     format!(
-        "the program used more than its memory limit of {} MiB: work on less data at once",
-        limit / (1024 * 1024)
+        "the program used more than its memory limit of {}: work on less data at once",
+        size(limit)
     )
+}
+
+/// `bytes` in MiB when it is a whole number of them, else in KiB, rounded up.
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
 }
 
 /// A call whose promise is not settled yet: the path it was made to and the functions
@@ -194,7 +209,7 @@ impl<'a> Run<'a> {
 
     fn install_harness<'js>(&self, ctx: &Ctx<'js>) -> Result<Harness<'js>, ExecError> {
         let paths: Vec<&str> = self.spec.registry.paths().collect();
-        let installed = bridge::natives(ctx, self.bridge)
+        let installed = bridge::natives(ctx, self.bridge, self.sandbox.classes)
             .and_then(|natives| Ok((natives, self.sandbox.factory(ctx)?)))
             .and_then(|((call, log, set_timer, clear_timer), factory)| {
                 factory.call::<_, Object>((call, log, set_timer, clear_timer, paths))

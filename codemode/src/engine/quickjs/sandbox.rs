@@ -7,6 +7,7 @@
 
 use super::allocator::{Budget, LimitedAllocator};
 use super::harness;
+use super::to_host::PlainClasses;
 use rquickjs::{Context, Ctx, Function, Persistent, Runtime};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +29,7 @@ pub(super) struct Sandbox {
     pub context: Context,
     pub runtime: Runtime,
     pub budget: Rc<Budget>,
+    pub classes: PlainClasses,
 }
 
 impl Sandbox {
@@ -62,13 +64,18 @@ impl Sandbox {
         runtime.set_gc_threshold(BUILD_GC_THRESHOLD);
         let context = Context::full(&runtime)
             .map_err(|error| format!("could not create a JavaScript context: {error}"))?;
-        let factory = context
-            .with(|ctx| harness::load(&ctx).map(|factory| Persistent::save(&ctx, factory)))?;
+        let (factory, classes) = context.with(|ctx| {
+            let factory = harness::load(&ctx)?;
+            let classes = PlainClasses::of(&ctx)
+                .map_err(|error| format!("could not read the engine's class ids: {error}"))?;
+            Ok::<_, String>((Persistent::save(&ctx, factory), classes))
+        })?;
         Ok(Self {
             factory,
             context,
             runtime,
             budget,
+            classes,
         })
     }
 }

@@ -104,20 +104,26 @@ impl<'js> Walk<'_, 'js> {
         key: Key<'_, 'js>,
         value: Value<'js>,
     ) -> Result<Option<Json>, Unsendable> {
-        let value = match value.as_object() {
-            Some(object) if self.is_plain(&value) || value.is_function() => {
-                match object
-                    .get::<_, Value>(PredefinedAtom::ToJSON)?
-                    .into_function()
-                {
-                    Some(to_json) => self.call_to_json(&to_json, key, value)?,
-                    None => value,
-                }
-            }
-            Some(_) => return self.by_engine(value),
-            None => value,
+        let Some(object) = value.as_object() else {
+            return self.serialize(value);
         };
-        self.serialize(value)
+        let class = class_of(&value);
+        let plain = class == self.classes.object || class == self.classes.array;
+        if !plain && !value.is_function() {
+            return self.by_engine(value);
+        }
+        match object
+            .get::<_, Value>(PredefinedAtom::ToJSON)?
+            .into_function()
+        {
+            Some(to_json) => {
+                let value = self.call_to_json(&to_json, key, value)?;
+                self.serialize(value)
+            }
+            None if class == self.classes.object => self.object(object).map(Some),
+            None if class == self.classes.array => self.array(object).map(Some),
+            None => Ok(None),
+        }
     }
 
     fn call_to_json(
@@ -244,11 +250,6 @@ impl<'js> Walk<'_, 'js> {
             return Err(Unsendable::TooDeep);
         }
         Ok(Some(json))
-    }
-
-    fn is_plain(&self, value: &Value<'js>) -> bool {
-        let class = class_of(value);
-        class == self.classes.object || class == self.classes.array
     }
 
     fn spend(&mut self, bytes: usize) -> Result<(), Unsendable> {
