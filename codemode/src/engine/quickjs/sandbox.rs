@@ -3,7 +3,9 @@
 //! Building one (the runtime, the standard library's objects, the harness) is most of
 //! what a short run costs. An engine thread builds the next one right after a run has
 //! ended and sent its outcome, when the thread would otherwise be idle, and keeps it
-//! for the next run on that thread. No code runs in it before that run's own.
+//! for the next run on that thread. No code runs in it before that run's own. A spare
+//! holds about 200 KiB, so only [`MAX_SPARES`] are kept across all threads: after a
+//! burst of concurrent runs, most threads wait for work without one.
 
 use super::allocator::{Budget, LimitedAllocator};
 use super::harness;
@@ -11,14 +13,38 @@ use super::to_host::PlainClasses;
 use rquickjs::{Context, Ctx, Function, Persistent, Runtime};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Bytes allocated before the first cycle collection while a sandbox is built: enough
 /// that building it never collects.
 const BUILD_GC_THRESHOLD: usize = 8 * 1024 * 1024;
 
+/// The most spare sandboxes kept at once, across all engine threads.
+const MAX_SPARES: usize = 16;
+
+/// Spare sandboxes kept now, across all engine threads.
+static SPARES: AtomicUsize = AtomicUsize::new(0);
+
 thread_local! {
     /// The sandbox the next run on this thread takes.
-    static SPARE: RefCell<Option<Sandbox>> = const { RefCell::new(None) };
+    static SPARE: RefCell<Spare> = const { RefCell::new(Spare(None)) };
+}
+
+/// A thread's spare sandbox, counted in [`SPARES`] while it is kept.
+struct Spare(Option<Sandbox>);
+
+impl Spare {
+    fn take(&mut self) -> Option<Sandbox> {
+        let sandbox = self.0.take()?;
+        SPARES.fetch_sub(1, Ordering::Relaxed);
+        Some(sandbox)
+    }
+}
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        self.take();
+    }
 }
 
 /// A runtime no program has run in, its context, and the harness factory.
@@ -35,20 +61,28 @@ pub(super) struct Sandbox {
 impl Sandbox {
     /// The sandbox built for this thread's next run, or a new one.
     pub(super) fn take() -> Result<Self, String> {
-        match SPARE.with(|spare| spare.borrow_mut().take()) {
+        match SPARE.with_borrow_mut(Spare::take) {
             Some(sandbox) => Ok(sandbox),
             None => Self::build(),
         }
     }
 
-    /// Builds the sandbox for this thread's next run, unless there is one already.
+    /// Builds the sandbox for this thread's next run, unless it has one already or
+    /// enough spares are kept.
     pub(super) fn prepare_next() {
-        if SPARE.with(|spare| spare.borrow().is_some()) {
+        if SPARE.with_borrow(|spare| spare.0.is_some()) {
+            return;
+        }
+        if SPARES.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
+            SPARES.fetch_sub(1, Ordering::Relaxed);
             return;
         }
         match Self::build() {
-            Ok(sandbox) => SPARE.with(|spare| *spare.borrow_mut() = Some(sandbox)),
-            Err(error) => tracing::debug!(%error, "could not build a spare sandbox"),
+            Ok(sandbox) => SPARE.with_borrow_mut(|spare| spare.0 = Some(sandbox)),
+            Err(error) => {
+                SPARES.fetch_sub(1, Ordering::Relaxed);
+                tracing::debug!(%error, "could not build a spare sandbox");
+            }
         }
     }
 
