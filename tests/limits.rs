@@ -92,6 +92,14 @@ async fn a_limit_below_what_an_empty_sandbox_needs_fails_as_memory() {
 }
 
 #[tokio::test]
+async fn cyclic_garbage_is_collected_before_the_limit() {
+    let code =
+        "let kept = 0; for (let i = 0; i < 300000; i++) { const a = { s: 'x'.repeat(100) + i }; \
+                const b = { a }; a.b = b; kept += a.b.a.s.length; } return kept > 0";
+    assert_eq!(ok(&run_with(Limits::default(), code).await), &json!(true));
+}
+
+#[tokio::test]
 async fn catching_out_of_memory_still_reports_memory() {
     let limits = Limits::default().with_memory_bytes(16 * 1024 * 1024);
     let code = "try { new ArrayBuffer(64 * 1024 * 1024) } catch (e) { return 'caught' }";
