@@ -373,11 +373,12 @@ impl<'a> Run<'a> {
                     .in_flight
                     .get_mut(&call_id)
                     .and_then(|c| c.surfaced.take());
-                let (Some(args), Some(in_flight)) = (surfaced, self.in_flight.remove(&call_id))
-                else {
+                let Some(args) = surfaced else {
                     return Ok(());
                 };
-                let call = in_flight.call;
+                let Some(InFlight { call, .. }) = self.in_flight.remove(&call_id) else {
+                    return Ok(());
+                };
                 match self.spec.registry.get(&call.target).cloned() {
                     Some(function) => self
                         .run_registered(ctx, harness, function, call_id, call, args)
