@@ -103,6 +103,8 @@ pub(super) fn run(
     }
     let bridge = Rc::new(Bridge::new(&spec.limits, Rc::clone(&stop)));
     let _forget_pending = ForgetPending(Rc::clone(&bridge));
+    // Declared after `sandbox`: the calls it holds, and their resolving functions, are
+    // dropped before the runtime is.
     let mut run = Run {
         spec: &spec,
         sandbox: &sandbox,
