@@ -1,5 +1,6 @@
 //! The resource limits of a run.
 
+use std::fmt;
 use std::time::Duration;
 
 /// Resource limits applied to every run of an [`Executor`](crate::Executor).
@@ -104,5 +105,33 @@ impl Limits {
     pub fn with_host_call_timeout(mut self, timeout: Duration) -> Self {
         self.host_call_timeout = Some(timeout);
         self
+    }
+}
+
+/// A byte count written as limits are: in MiB when it is a whole number of them, else
+/// in KiB, rounded up.
+pub(crate) struct ByteSize(pub usize);
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MIB: usize = 1024 * 1024;
+        if self.0 >= MIB && self.0.is_multiple_of(MIB) {
+            write!(f, "{} MiB", self.0 / MIB)
+        } else {
+            write!(f, "{} KiB", self.0.div_ceil(1024))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ByteSize;
+
+    #[test]
+    fn byte_sizes_read_as_limits_are_written() {
+        assert_eq!(ByteSize(64 * 1024 * 1024).to_string(), "64 MiB");
+        assert_eq!(ByteSize(64 * 1024).to_string(), "64 KiB");
+        assert_eq!(ByteSize(3 * 512 * 1024).to_string(), "1536 KiB");
+        assert_eq!(ByteSize(1000).to_string(), "1 KiB");
     }
 }

@@ -1,6 +1,6 @@
 //! What the model reads: the `execute` tool's description and the server instructions.
 
-use crate::limits::Limits;
+use crate::limits::{ByteSize, Limits};
 use crate::registry::Registry;
 
 /// Instructions announced in `initialize`.
@@ -23,14 +23,14 @@ How to write the code:
 - `console.log`, `console.warn` and `console.error` output comes back in `logs`.
 - TypeScript is fine: types are removed before the program runs.
 - Only ECMAScript, `codemode`, `console` and `setTimeout` exist: no `require`, `import`, `fetch`, `process` or file system.
-- Each run may take {timeout} ms, use {memory} MiB of memory and make {calls} calls.{search_hint}
+- Each run may take {timeout} ms, use {memory} of memory and make {calls} calls.{search_hint}
 
 The answer is `{{ success, result, error, logs }}`; when `success` is false, `error` says what went wrong and where.
 
 ```ts
 {declarations}```",
         timeout = limits.timeout.as_millis(),
-        memory = limits.memory_bytes / (1024 * 1024),
+        memory = ByteSize(limits.memory_bytes),
         calls = limits.host_calls,
         declarations = registry.typescript(),
     )

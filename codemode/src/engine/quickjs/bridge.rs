@@ -4,7 +4,7 @@
 //! away. Timer callbacks live in the harness.
 
 use super::to_host::{self, PlainClasses, Unsendable};
-use crate::limits::Limits;
+use crate::limits::{ByteSize, Limits};
 use crate::macro_support::json_kind;
 use rquickjs::{Ctx, Exception, Function, Object, Persistent, Promise, Value};
 use std::cell::{Cell, RefCell};
@@ -141,7 +141,7 @@ impl Bridge {
                     }
                     Unsendable::Cycle => "they contain a reference to themselves (a cycle); send a tree of plain values".to_owned(),
                     Unsendable::TooDeep => format!("they nest more than {} levels of arrays and objects deep; send a flatter value", to_host::MAX_NESTING),
-                    Unsendable::TooLarge(bytes) => format!("they take more than {} MiB as JSON, the run's memory limit; send less data per call", bytes / (1024 * 1024)),
+                    Unsendable::TooLarge(bytes) => format!("they take more than {} as JSON, the run's memory limit; send less data per call", ByteSize(bytes)),
                 };
                 return Err(Exception::throw_type(
                     ctx,

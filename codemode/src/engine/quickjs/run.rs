@@ -8,6 +8,7 @@ use super::sandbox::Sandbox;
 use super::to_script::{self, Unbuildable};
 use crate::dispatch::{self, Started};
 use crate::engine::{Inbound, Outbound, Routing, RunSpec};
+use crate::limits::ByteSize;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
 use crate::registry::HostFunction;
 use crate::session::HostCall;
@@ -70,8 +71,8 @@ pub(super) fn run(
     if budget.used() > spec.limits.memory_bytes {
         let message = format!(
             "the memory limit of {} is below the {} an empty sandbox takes: raise Limits::memory_bytes",
-            size(spec.limits.memory_bytes),
-            size(budget.used())
+            ByteSize(spec.limits.memory_bytes),
+            ByteSize(budget.used())
         );
         return finished(Outcome::failure(
             ExecError::new(ErrorKind::Memory, message),
@@ -134,18 +135,8 @@ fn gc_threshold(memory_bytes: usize) -> usize {
 fn memory_message(limit: usize) -> String {
     format!(
         "the program used more than its memory limit of {}: work on less data at once",
-        size(limit)
+        ByteSize(limit)
     )
-}
-
-/// `bytes` in MiB when it is a whole number of them, else in KiB, rounded up.
-fn size(bytes: usize) -> String {
-    const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{} KiB", bytes.div_ceil(1024))
-    }
 }
 
 /// A call whose promise is not settled yet: the path it was made to and the functions
