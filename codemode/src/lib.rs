@@ -48,6 +48,8 @@ mod session;
 mod source;
 mod tool_error;
 mod typescript;
+#[cfg(feature = "mcp")]
+mod upstream;
 
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
@@ -62,6 +64,10 @@ pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry,
 pub use search::{SearchHit, SearchKind};
 pub use session::{Event, HostCall, Session, SessionError};
 pub use tool_error::ToolError;
+#[cfg(feature = "mcp")]
+pub use upstream::{
+    ConfigError, UpstreamConfig, UpstreamError, UpstreamServer, UpstreamTransport, Upstreams,
+};
 
 /// A tool parameter that takes the whole keyword-arguments object as one struct:
 /// `async fn search(Args(query): Args<Query>)`, where `Query` derives

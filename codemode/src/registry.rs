@@ -169,6 +169,8 @@ pub enum RegistryError {
 struct Entries {
     functions: BTreeMap<String, HostFunction>,
     namespaces: BTreeMap<String, String>,
+    /// Per namespace, the function that answers calls to names it does not hold.
+    fallbacks: BTreeMap<String, HostFunction>,
 }
 
 /// The set of host functions runs may call. Cheap to clone: clones share the
@@ -228,11 +230,14 @@ impl Registry {
     }
 
     /// Adds every method of a capability under its namespace, with its description.
-    /// Nothing is added when any method is refused.
+    /// Nothing is added when the namespace exists already or any method is refused.
     pub fn capability<C: Capability>(&mut self, capability: C) -> Result<&mut Self, RegistryError> {
         let capability = Arc::new(capability);
         let namespace = capability.namespace().to_owned();
         let description = capability.description().to_owned();
+        if self.is_namespace(&namespace) {
+            return Err(RegistryError::Duplicate { path: namespace });
+        }
         let mut staged = self.clone();
         for function in capability.functions() {
             staged.register(function.in_namespace(namespace.clone()))?;
@@ -246,7 +251,19 @@ impl Registry {
 
     /// The function JavaScript reaches as `codemode.<path>`.
     pub fn get(&self, path: &str) -> Option<&HostFunction> {
-        self.entries.functions.get(path)
+        self.entries.functions.get(path).or_else(|| {
+            let (namespace, _) = path.split_once('.')?;
+            self.entries.fallbacks.get(namespace)
+        })
+    }
+
+    /// Makes `function` answer every call into `namespace` that no registered
+    /// function takes, such as the calls into an upstream that is down.
+    #[cfg(feature = "mcp")]
+    pub(crate) fn fallback(&mut self, namespace: &str, function: HostFunction) {
+        Arc::make_mut(&mut self.entries)
+            .fallbacks
+            .insert(namespace.to_owned(), function.in_namespace(namespace));
     }
 
     /// Every function, sorted by path.

@@ -22,18 +22,18 @@ impl Registry {
                 }
             }
         }
-        for (namespace, specs) in namespaces {
-            let mut block = String::new();
-            let description = self
-                .namespaces()
-                .find(|(name, _)| *name == namespace)
-                .map_or("", |(_, text)| text);
-            block.push_str(&jsdoc(description, 1));
-            let _ = writeln!(block, "  {namespace}: {{");
-            for spec in specs {
-                block.push_str(&method(spec, &mut types, 2));
+        for (namespace, description) in self.namespaces() {
+            let mut block = jsdoc(description, 1);
+            let specs = namespaces.remove(namespace).unwrap_or_default();
+            if specs.is_empty() {
+                let _ = writeln!(block, "  {namespace}: {{}};");
+            } else {
+                let _ = writeln!(block, "  {namespace}: {{");
+                for spec in specs {
+                    block.push_str(&method(spec, &mut types, 2));
+                }
+                block.push_str("  };\n");
             }
-            block.push_str("  };\n");
             members.insert(namespace.to_owned(), block);
         }
         let mut out = types.render();
@@ -77,13 +77,13 @@ fn method(spec: &FunctionSpec, types: &mut NamedTypes, depth: usize) -> String {
 
 /// `(args: { .. }): Promise<R>`; multi-line when `depth` is given.
 fn call_signature(spec: &FunctionSpec, types: &mut NamedTypes, depth: Option<usize>) -> String {
-    let input_defs = defs(&spec.input_schema);
-    let args = convert_root(&spec.input_schema, &input_defs, types, depth);
-    let optional = all_optional(&spec.input_schema, &input_defs);
-    let output_defs = defs(&spec.output_schema);
+    types.remaining = NODE_BUDGET;
+    let args = convert_root(&spec.input_schema, types, depth);
+    let optional = all_optional(&spec.input_schema);
+    types.remaining = NODE_BUDGET;
     let returns = match spec.output_schema.get("type") {
         Some(Value::String(kind)) if kind == "null" => "void".to_owned(),
-        _ => convert_root(&spec.output_schema, &output_defs, types, depth),
+        _ => convert_root(&spec.output_schema, types, depth),
     };
     let question = if optional { "?" } else { "" };
     format!("(args{question}: {args}): Promise<{returns}>")
@@ -91,13 +91,8 @@ fn call_signature(spec: &FunctionSpec, types: &mut NamedTypes, depth: Option<usi
 
 /// Converts a root schema; one that refers to itself (`"$ref": "#"`) becomes a named
 /// type called by its title.
-fn convert_root(
-    schema: &Value,
-    defs: &Map<String, Value>,
-    types: &mut NamedTypes,
-    depth: Option<usize>,
-) -> String {
-    let root = refers_to_root(schema).then(|| {
+fn convert_root(schema: &Value, types: &mut NamedTypes, depth: Option<usize>) -> String {
+    let root = refers_to_root(schema, 0).then(|| {
         let title = schema
             .get("title")
             .and_then(Value::as_str)
@@ -105,65 +100,98 @@ fn convert_root(
         let mut body = schema.clone();
         if let Value::Object(object) = &mut body {
             object.remove("$defs");
+            object.remove("definitions");
             object.remove("$schema");
         }
         (title.to_owned(), body)
     });
+    let document = Document {
+        root: schema,
+        recursive: root.as_ref(),
+    };
     match &root {
-        Some((title, body)) => types.name_for(title, body, defs, root.as_ref()),
+        Some((title, body)) => types.name_for(title, body, document),
         None => Converter {
-            defs,
+            document,
             types,
             depth,
-            root: None,
         }
         .convert(schema),
     }
 }
 
-fn refers_to_root(schema: &Value) -> bool {
+/// Whether `schema` refers to its own root with `"$ref": "#"`, looking no deeper than
+/// conversions go.
+fn refers_to_root(schema: &Value, level: usize) -> bool {
+    if level > MAX_LEVEL {
+        return false;
+    }
     match schema {
         Value::Object(object) => object.iter().any(|(key, value)| {
-            (key == "$ref" && value == "#") || (key != "$defs" && refers_to_root(value))
+            (key == "$ref" && value == "#")
+                || (key != "$defs" && key != "definitions" && refers_to_root(value, level + 1))
         }),
-        Value::Array(items) => items.iter().any(refers_to_root),
+        Value::Array(items) => items.iter().any(|item| refers_to_root(item, level + 1)),
         _ => false,
     }
 }
 
 /// Whether every property of an object schema is optional, so `args` may be omitted.
-fn all_optional(schema: &Value, defs: &Map<String, Value>) -> bool {
-    let schema = resolve(schema, defs);
+fn all_optional(schema: &Value) -> bool {
+    let document = Document {
+        root: schema,
+        recursive: None,
+    };
+    let schema = document.target(schema).map_or(schema, |(_, target)| target);
     match schema.get("required") {
         Some(Value::Array(required)) => required.is_empty(),
         _ => schema.get("type").is_none_or(|kind| kind == "object"),
     }
 }
 
-fn defs(schema: &Value) -> Map<String, Value> {
-    schema
-        .get("$defs")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
+/// The schema document a `$ref` is resolved in.
+#[derive(Clone, Copy)]
+struct Document<'a> {
+    root: &'a Value,
+    /// The title and body of a root schema that refers to itself.
+    recursive: Option<&'a (String, Value)>,
 }
 
-fn resolve<'a>(schema: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
-    match schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(def_name)
-    {
-        Some(name) => defs.get(name).unwrap_or(schema),
-        None => schema,
+impl<'a> Document<'a> {
+    /// The name and schema `schema`'s `$ref` points to, within this document:
+    /// `#/$defs/X`, `#/definitions/X` or any other JSON pointer. Remote references
+    /// resolve to nothing.
+    fn target(&self, schema: &Value) -> Option<(&'a str, &'a Value)> {
+        let reference = schema.get("$ref")?.as_str()?;
+        let pointer = reference.strip_prefix('#')?;
+        if pointer.is_empty() {
+            return None;
+        }
+        let target = self.root.pointer(pointer)?;
+        let name = pointer.rsplit('/').next().unwrap_or("Ref");
+        // The pointer's last segment lives in the document, so the name can borrow it.
+        let name = self
+            .root
+            .pointer(pointer.rsplit_once('/').map_or("", |(parent, _)| parent))
+            .and_then(Value::as_object)
+            .and_then(|parent| parent.get_key_value(&unescape(name)))
+            .map_or("Ref", |(key, _)| key.as_str());
+        Some((name, target))
     }
 }
 
-fn def_name(reference: &str) -> Option<&str> {
-    reference
-        .strip_prefix("#/$defs/")
-        .or_else(|| reference.strip_prefix("#/definitions/"))
+fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
+
+/// Levels of nesting converted; deeper schemas become `unknown`, so a hostile schema
+/// cannot exhaust the stack.
+const MAX_LEVEL: usize = 32;
+/// Schema nodes converted per parameter or return type; beyond it, `unknown`, so a
+/// huge schema cannot flood the declarations.
+const NODE_BUDGET: usize = 4_000;
+/// Characters of a description kept in a JSDoc comment.
+const DESCRIPTION_CHARS: usize = 4_000;
 
 /// Named types referenced through `$ref`, declared once before the block.
 #[derive(Default)]
@@ -171,17 +199,15 @@ struct NamedTypes {
     /// Type name → (schema, declaration); a different schema under a taken name gets a
     /// numbered name.
     declared: BTreeMap<String, (Value, Option<String>)>,
+    /// Nesting level of the conversion in progress.
+    level: usize,
+    /// Schema nodes the current parameter or return type may still convert.
+    remaining: usize,
 }
 
 impl NamedTypes {
     /// The TypeScript name for definition `name` with `schema`, converting it once.
-    fn name_for(
-        &mut self,
-        name: &str,
-        schema: &Value,
-        defs: &Map<String, Value>,
-        root: Option<&(String, Value)>,
-    ) -> String {
+    fn name_for(&mut self, name: &str, schema: &Value, document: Document<'_>) -> String {
         let base = sanitize(name);
         let mut candidate = base.clone();
         let mut suffix = 2;
@@ -198,10 +224,9 @@ impl NamedTypes {
         self.declared
             .insert(candidate.clone(), (schema.clone(), None));
         let body = Converter {
-            defs,
+            document,
             types: self,
             depth: Some(0),
-            root,
         }
         .convert(schema);
         let declaration = format!(
@@ -228,38 +253,51 @@ impl NamedTypes {
 
 /// Converts one schema to a TypeScript type.
 struct Converter<'a> {
-    defs: &'a Map<String, Value>,
+    document: Document<'a>,
     types: &'a mut NamedTypes,
     /// Indentation depth for multi-line object types; `None` keeps them on one line.
     depth: Option<usize>,
-    /// The title and body of a root schema that refers to itself.
-    root: Option<&'a (String, Value)>,
 }
 
 impl Converter<'_> {
     fn convert(&mut self, schema: &Value) -> String {
+        if self.types.level >= MAX_LEVEL || self.types.remaining == 0 {
+            return "unknown".to_owned();
+        }
+        self.types.remaining -= 1;
+        self.types.level += 1;
+        let converted = self.convert_node(schema);
+        self.types.level -= 1;
+        converted
+    }
+
+    fn convert_node(&mut self, schema: &Value) -> String {
         let object = match schema {
             Value::Bool(true) => return "unknown".to_owned(),
             Value::Bool(false) => return "never".to_owned(),
             Value::Object(object) => object,
             _ => return "unknown".to_owned(),
         };
+        let ty = self.convert_object(object);
+        if object.get("nullable") == Some(&Value::Bool(true)) && ty != "unknown" && ty != "null" {
+            format!("{} | null", parenthesize(&ty))
+        } else {
+            ty
+        }
+    }
+
+    fn convert_object(&mut self, object: &Map<String, Value>) -> String {
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            let document = self.document;
             if reference == "#" {
-                return match self.root {
-                    Some(root) => {
-                        let defs = self.defs;
-                        self.types.name_for(&root.0, &root.1, defs, Some(root))
-                    }
+                return match document.recursive {
+                    Some(root) => self.types.name_for(&root.0, &root.1, document),
                     None => "unknown".to_owned(),
                 };
             }
-            return match def_name(reference).and_then(|name| Some((name, self.defs.get(name)?))) {
-                Some((name, target)) => {
-                    let defs = self.defs;
-                    let root = self.root;
-                    self.types.name_for(name, target, defs, root)
-                }
+            let schema = Value::Object(object.clone());
+            return match document.target(&schema) {
+                Some((name, target)) => self.types.name_for(name, target, document),
                 None => "unknown".to_owned(),
             };
         }
@@ -267,7 +305,12 @@ impl Converter<'_> {
             return literal(constant);
         }
         if let Some(Value::Array(options)) = object.get("enum") {
-            return union(options.iter().map(literal).collect());
+            let budget = self.types.remaining.min(options.len());
+            self.types.remaining -= budget;
+            if budget < options.len() {
+                return "unknown".to_owned();
+            }
+            return union(dedup(options.iter().map(literal).collect()));
         }
         for (key, separator) in [("anyOf", " | "), ("oneOf", " | "), ("allOf", " & ")] {
             if let Some(Value::Array(parts)) = object.get(key) {
@@ -312,7 +355,14 @@ impl Converter<'_> {
     }
 
     fn array(&mut self, object: &Map<String, Value>) -> String {
-        if let Some(Value::Array(items)) = object.get("prefixItems") {
+        let tuple = match object.get("prefixItems") {
+            Some(Value::Array(items)) => Some(items),
+            _ => match object.get("items") {
+                Some(Value::Array(items)) => Some(items),
+                _ => None,
+            },
+        };
+        if let Some(items) = tuple {
             let items: Vec<String> = items.iter().map(|item| self.convert(item)).collect();
             return format!("[{}]", items.join(", "));
         }
@@ -342,6 +392,10 @@ impl Converter<'_> {
         let inner_depth = self.depth.map(|depth| depth + 1);
         let mut fields = Vec::new();
         for (name, schema) in properties {
+            if self.types.remaining == 0 {
+                fields.push((String::new(), "[key: string]: unknown;".to_owned()));
+                break;
+            }
             let optional = if required.contains(&name.as_str()) {
                 ""
             } else {
@@ -352,15 +406,24 @@ impl Converter<'_> {
             let ty = self.convert(schema);
             self.depth = saved;
             let key = property_key(name);
-            let doc = description(schema);
+            let doc = description(schema).to_owned();
             fields.push((doc, format!("{key}{optional}: {ty};")));
+        }
+        let open = matches!(additional, Some(Value::Bool(true)) | Some(Value::Object(_)))
+            || object.contains_key("patternProperties");
+        if open
+            && fields
+                .last()
+                .is_none_or(|(_, field)| !field.starts_with("[key"))
+        {
+            fields.push((String::new(), "[key: string]: unknown;".to_owned()));
         }
         match self.depth {
             Some(depth) => {
                 let pad = "  ".repeat(depth + 1);
                 let mut out = String::from("{\n");
                 for (doc, field) in fields {
-                    out.push_str(&jsdoc(doc, depth + 1));
+                    out.push_str(&jsdoc(&doc, depth + 1));
                     let _ = writeln!(out, "{pad}{field}");
                 }
                 out.push_str(&"  ".repeat(depth));
@@ -422,6 +485,40 @@ fn property_key(name: &str) -> String {
     }
 }
 
+/// Names a declared type cannot take: TypeScript's own types and keywords, and the
+/// globals the declarations use.
+const TAKEN_TYPE_NAMES: &[&str] = &[
+    "any",
+    "Array",
+    "bigint",
+    "boolean",
+    "Boolean",
+    "Date",
+    "Error",
+    "Function",
+    "Map",
+    "never",
+    "null",
+    "number",
+    "Number",
+    "object",
+    "Object",
+    "Partial",
+    "Promise",
+    "Readonly",
+    "Record",
+    "RegExp",
+    "Set",
+    "string",
+    "String",
+    "symbol",
+    "Symbol",
+    "type",
+    "undefined",
+    "unknown",
+    "void",
+];
+
 fn sanitize(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -435,6 +532,7 @@ fn sanitize(name: &str) -> String {
         .collect();
     match cleaned.chars().next() {
         Some(first) if first.is_ascii_digit() => format!("T{cleaned}"),
+        Some(_) if TAKEN_TYPE_NAMES.contains(&cleaned.as_str()) => format!("{cleaned}_"),
         Some(_) => cleaned,
         None => "Unnamed".to_owned(),
     }
@@ -447,6 +545,13 @@ fn jsdoc(text: &str, depth: usize) -> String {
         return String::new();
     }
     let pad = "  ".repeat(depth);
+    let text = if text.chars().count() > DESCRIPTION_CHARS {
+        let mut short: String = text.chars().take(DESCRIPTION_CHARS).collect();
+        short.push('…');
+        short
+    } else {
+        text.to_owned()
+    };
     let text = text.replace("*/", "*\\/");
     let lines: Vec<&str> = text.lines().collect();
     if lines.len() == 1 {

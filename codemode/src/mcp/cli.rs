@@ -1,6 +1,7 @@
 //! The command line of a server started with `codemode::serve!()`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// How the server talks to its client.
@@ -21,6 +22,11 @@ pub struct CommandLine {
     pub timeout: Option<Duration>,
     /// `--memory-mb`: the run memory limit, in bytes.
     pub memory_bytes: Option<usize>,
+    /// `--config`: the `mcpServers` file of upstream MCP servers to mount.
+    pub config: Option<PathBuf>,
+    /// `--max-description-kb`: the budget of the declarations in the `execute`
+    /// description, in bytes.
+    pub description_bytes: Option<usize>,
     /// `--help` was given.
     pub help: bool,
 }
@@ -33,13 +39,17 @@ pub(crate) fn usage(program: &str) -> String {
     format!(
         "Serve codemode's MCP tools (execute, and search when enabled).
 
-Usage: {program} [--stdio | --http ADDR] [--timeout-ms N] [--memory-mb N]
+Usage: {program} [--stdio | --http ADDR] [--config FILE] [--timeout-ms N] [--memory-mb N]
 
 Options:
   --stdio          serve one client over stdin/stdout
   --http ADDR      serve streamable HTTP at http://ADDR/mcp (default: {DEFAULT_HTTP})
   --timeout-ms N   wall-clock limit of each run, in milliseconds (default: 30000)
   --memory-mb N    memory limit of each run, in MiB (default: 64)
+  --config FILE    mount the MCP servers of an mcpServers JSON file as codemode.<server>
+  --max-description-kb N
+                   largest declarations shown in the execute description; over it,
+                   only names are listed and search is enabled (default: 16)
   -h, --help       print this help
 "
     )
@@ -52,6 +62,8 @@ impl CommandLine {
         let mut transport = None;
         let mut timeout = None;
         let mut memory_bytes = None;
+        let mut config = None;
+        let mut description_bytes = None;
         let mut help = false;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -88,6 +100,15 @@ impl CommandLine {
                         .ok_or_else(|| format!("--memory-mb {mb} is too large"))?;
                     memory_bytes = Some(bytes);
                 }
+                "--config" => config = Some(PathBuf::from(value("--config")?)),
+                "--max-description-kb" => {
+                    let kb = positive(&value("--max-description-kb")?, "--max-description-kb")?;
+                    let bytes = usize::try_from(kb)
+                        .ok()
+                        .and_then(|kb| kb.checked_mul(1024))
+                        .ok_or_else(|| format!("--max-description-kb {kb} is too large"))?;
+                    description_bytes = Some(bytes);
+                }
                 "-h" | "--help" => help = true,
                 other => return Err(format!("unknown argument `{other}`; see --help")),
             }
@@ -104,6 +125,8 @@ impl CommandLine {
             transport,
             timeout,
             memory_bytes,
+            config,
+            description_bytes,
             help,
         })
     }
@@ -145,8 +168,19 @@ mod tests {
 
     #[test]
     fn reads_every_flag() {
-        let line = parse(&["--stdio", "--timeout-ms", "500", "--memory-mb=16"]).expect("valid");
+        let line = parse(&[
+            "--stdio",
+            "--timeout-ms",
+            "500",
+            "--memory-mb=16",
+            "--config",
+            "servers.json",
+            "--max-description-kb=4",
+        ])
+        .expect("valid");
         assert_eq!(line.transport, Transport::Stdio);
+        assert_eq!(line.config, Some(PathBuf::from("servers.json")));
+        assert_eq!(line.description_bytes, Some(4096));
         assert_eq!(line.timeout, Some(Duration::from_millis(500)));
         assert_eq!(line.memory_bytes, Some(16 * 1024 * 1024));
         let line = parse(&["--http", "0.0.0.0:9000", "--help"]).expect("valid");

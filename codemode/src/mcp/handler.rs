@@ -8,7 +8,7 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool, ToolAnnotations,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -31,9 +31,18 @@ struct SearchAnswer {
 
 impl ServerHandler for Server {
     fn get_info(&self) -> InitializeResult {
-        InitializeResult::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new(&self.inner.name, &self.inner.version))
-            .with_instructions(INSTRUCTIONS)
+        InitializeResult::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tool_list_changed()
+                .build(),
+        )
+        .with_server_info(Implementation::new(&self.inner.name, &self.inner.version))
+        .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.inner.peers.add(context.peer);
     }
 
     async fn list_tools(
@@ -52,7 +61,7 @@ impl ServerHandler for Server {
         let arguments = request.arguments.unwrap_or_default();
         match request.name.as_ref() {
             "execute" => Ok(self.execute(arguments).await.into()),
-            "search" if self.inner.search => Ok(self.search(arguments).into()),
+            "search" if self.search_enabled() => Ok(self.search(arguments).into()),
             other => Err(ErrorData::invalid_params(
                 format!(
                     "unknown tool `{other}`; this server has: {}",
@@ -66,7 +75,7 @@ impl ServerHandler for Server {
 
 impl Server {
     fn tool_names(&self) -> Vec<&'static str> {
-        if self.inner.search {
+        if self.search_enabled() {
             vec!["execute", "search"]
         } else {
             vec!["execute"]
@@ -74,9 +83,10 @@ impl Server {
     }
 
     fn tools(&self) -> Vec<Tool> {
+        let offer = self.inner.catalog.current();
         let mut tools = vec![Tool::new(
             "execute",
-            self.inner.execute_description.clone(),
+            offer.description.clone(),
             object(json!({
                 "type": "object",
                 "properties": {
@@ -91,7 +101,7 @@ impl Server {
         )
         .with_raw_output_schema(object(schema_of::<Outcome>()))
         .with_annotations(ToolAnnotations::new().read_only(false).open_world(true))];
-        if self.inner.search {
+        if offer.search {
             tools.push(
                 Tool::new(
                     "search",
@@ -123,7 +133,7 @@ impl Server {
             Ok(code) => {
                 self.inner
                     .executor
-                    .execute(&code, &self.inner.registry)
+                    .execute(&code, &self.inner.catalog.current().registry)
                     .await
             }
             Err(message) => Outcome::failure(
@@ -145,7 +155,7 @@ impl Server {
     fn search(&self, arguments: JsonObject) -> CallToolResult {
         match search_arguments(arguments) {
             Ok((query, limit)) => {
-                let results = self.inner.registry.search(&query, limit);
+                let results = self.inner.catalog.current().registry.search(&query, limit);
                 let answer = SearchAnswer { query, results };
                 match serde_json::to_value(&answer) {
                     Ok(value) => CallToolResult::structured(value),

@@ -1,8 +1,10 @@
 //! The MCP server: `execute` (and optionally `search`) over stdio and streamable HTTP.
 
+mod catalog;
 mod cli;
 mod description;
 mod handler;
+mod peers;
 mod serve;
 
 pub use cli::{CommandLine, Transport};
@@ -12,8 +14,11 @@ pub use serve::{serve_main, ServeOptions};
 use crate::executor::Executor;
 use crate::limits::Limits;
 use crate::registry::{Capability, Registry, RegistryError};
+use crate::upstream::{UpstreamError, Upstreams};
+use catalog::Catalog;
+use peers::Peers;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 /// An MCP server exposing `execute` and, when enabled, `search`. Cheap to clone; every
 /// client session shares the same executor and registry.
@@ -38,9 +43,8 @@ struct Inner {
     name: String,
     version: String,
     executor: Executor,
-    registry: Registry,
-    search: bool,
-    execute_description: String,
+    catalog: Catalog,
+    peers: Peers,
 }
 
 impl Server {
@@ -49,14 +53,21 @@ impl Server {
         ServerBuilder::default()
     }
 
-    /// The registry the server runs code against.
-    pub fn registry(&self) -> &Registry {
-        &self.inner.registry
+    /// The registry the server runs code against now.
+    pub fn registry(&self) -> Registry {
+        self.inner.catalog.current().registry.clone()
     }
 
-    /// The description of the `execute` tool: how to write code, then the declarations.
-    pub fn execute_description(&self) -> &str {
-        &self.inner.execute_description
+    /// The description of the `execute` tool now: how to write code, then the
+    /// declarations (or, over the description budget, the function names).
+    pub fn execute_description(&self) -> String {
+        self.inner.catalog.current().description.clone()
+    }
+
+    /// Whether the `search` tool is offered now: when enabled, or when the
+    /// declarations exceed the description budget.
+    pub fn search_enabled(&self) -> bool {
+        self.inner.catalog.current().search
     }
 
     /// Serves one client over stdin and stdout until the input ends.
@@ -78,10 +89,11 @@ impl Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let offer = self.inner.catalog.current();
         f.debug_struct("Server")
             .field("name", &self.inner.name)
-            .field("registry", &self.inner.registry)
-            .field("search", &self.inner.search)
+            .field("registry", &offer.registry)
+            .field("search", &offer.search)
             .finish()
     }
 }
@@ -91,8 +103,10 @@ pub struct ServerBuilder {
     name: String,
     version: String,
     registry: Result<Registry, RegistryError>,
+    upstreams: Option<(Upstreams, Registry)>,
     limits: Limits,
     search: bool,
+    description_bytes: usize,
 }
 
 impl Default for ServerBuilder {
@@ -101,8 +115,10 @@ impl Default for ServerBuilder {
             name: "codemode".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             registry: Registry::with_collected_tools(),
+            upstreams: None,
             limits: Limits::default(),
             search: false,
+            description_bytes: description::DEFAULT_DESCRIPTION_BYTES,
         }
     }
 }
@@ -129,9 +145,40 @@ impl ServerBuilder {
     /// Adds a capability; a clash with a tool or another namespace is an error.
     pub fn capability<C: Capability>(mut self, capability: C) -> Result<Self, RegistryError> {
         let mut registry = self.registry?;
-        registry.capability(capability)?;
+        match &mut self.upstreams {
+            Some((_, base)) => {
+                let capability = Arc::new(capability);
+                registry.capability(SharedCapability(Arc::clone(&capability)))?;
+                base.capability(SharedCapability(capability))?;
+            }
+            None => {
+                registry.capability(capability)?;
+            }
+        }
         self.registry = Ok(registry);
         Ok(self)
+    }
+
+    /// Mounts upstream MCP servers, each as `codemode.<server>`, after the tools and
+    /// capabilities given so far. A namespace taken by one of them, or two tools of one
+    /// server with one JavaScript name, is an error naming both. When an upstream's
+    /// tools change, the server's registry and `execute` description follow and its
+    /// clients get `notifications/tools/list_changed`.
+    pub fn upstreams(mut self, upstreams: Upstreams) -> Result<Self, UpstreamError> {
+        let base = self.registry?;
+        let mut registry = base.clone();
+        upstreams.mount(&mut registry)?;
+        self.registry = Ok(registry);
+        self.upstreams = Some((upstreams, base));
+        Ok(self)
+    }
+
+    /// Sets the budget of the TypeScript declarations in the `execute` description,
+    /// in bytes (default 16 KiB). Over it, the description lists each namespace with
+    /// its description and function names only, and `search` is offered.
+    pub fn max_description_bytes(mut self, bytes: usize) -> Self {
+        self.description_bytes = bytes;
+        self
     }
 
     /// Enables the `search` tool.
@@ -149,17 +196,54 @@ impl ServerBuilder {
     /// The server, or the registration error met on the way.
     pub fn build(self) -> Result<Server, RegistryError> {
         let registry = self.registry?;
-        let execute_description = description::execute(&registry, &self.limits, self.search);
-        Ok(Server {
-            inner: Arc::new(Inner {
-                name: self.name,
-                version: self.version,
-                executor: Executor::new(self.limits),
-                registry,
-                search: self.search,
-                execute_description,
-            }),
-        })
+        let (upstreams, base) = match self.upstreams {
+            Some((upstreams, base)) => (Some(upstreams), base),
+            None => (None, registry.clone()),
+        };
+        let catalog = Catalog::new(
+            base,
+            registry,
+            upstreams.clone(),
+            self.limits.clone(),
+            self.search,
+            self.description_bytes,
+        );
+        let inner = Arc::new(Inner {
+            name: self.name,
+            version: self.version,
+            executor: Executor::new(self.limits),
+            catalog,
+            peers: Peers::default(),
+        });
+        if let Some(upstreams) = upstreams {
+            let weak: Weak<Inner> = Arc::downgrade(&inner);
+            upstreams.on_change(move || {
+                if let Some(inner) = weak.upgrade() {
+                    if inner.catalog.rebuild() {
+                        inner.peers.tools_changed();
+                    }
+                }
+            });
+        }
+        Ok(Server { inner })
+    }
+}
+
+/// A capability registered in two registries: the served one and the one upstream
+/// refreshes start from.
+struct SharedCapability<C>(Arc<C>);
+
+impl<C: Capability> Capability for SharedCapability<C> {
+    fn namespace(&self) -> &str {
+        self.0.namespace()
+    }
+
+    fn description(&self) -> &str {
+        self.0.description()
+    }
+
+    fn functions(self: Arc<Self>) -> Vec<crate::registry::HostFunction> {
+        Arc::clone(&self.0).functions()
     }
 }
 

@@ -89,6 +89,7 @@ pub struct ServeOptions {
     version: String,
     capabilities: Vec<AddCapability>,
     search: bool,
+    require_config: bool,
 }
 
 impl ServeOptions {
@@ -99,6 +100,7 @@ impl ServeOptions {
             version: version.to_owned(),
             capabilities: Vec::new(),
             search: false,
+            require_config: false,
         }
     }
 
@@ -119,12 +121,27 @@ impl ServeOptions {
     pub fn search(&mut self, enabled: bool) {
         self.search = enabled;
     }
+
+    /// Makes `--config FILE` required, for a server that has nothing but upstreams.
+    pub fn require_config(&mut self, required: bool) {
+        self.require_config = required;
+    }
 }
 
 /// Runs a server from the command line; returns the process exit code.
 pub fn serve_main(options: ServeOptions) -> i32 {
     let mut args = std::env::args();
     let program = args.next().unwrap_or_else(|| options.name.clone());
+    serve_command(options, &program, args)
+}
+
+/// Runs a server from `args`, the command line after `program`; returns the process
+/// exit code.
+pub fn serve_command(
+    options: ServeOptions,
+    program: &str,
+    args: impl IntoIterator<Item = String>,
+) -> i32 {
     let line = match CommandLine::parse(args) {
         Ok(line) => line,
         Err(message) => {
@@ -133,9 +150,17 @@ pub fn serve_main(options: ServeOptions) -> i32 {
         }
     };
     if line.help {
-        print!("{}", cli::usage(&program));
+        print!("{}", cli::usage(program));
         return 0;
     }
+    let config = match crate::upstream::load_config(line.config.as_deref(), options.require_config)
+    {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -155,6 +180,9 @@ pub fn serve_main(options: ServeOptions) -> i32 {
         .version(options.version)
         .search(options.search)
         .limits(limits);
+    if let Some(bytes) = line.description_bytes {
+        builder = builder.max_description_bytes(bytes);
+    }
     for add in options.capabilities {
         builder = match add(builder) {
             Ok(builder) => builder,
@@ -164,13 +192,6 @@ pub fn serve_main(options: ServeOptions) -> i32 {
             }
         };
     }
-    let server = match builder.build() {
-        Ok(server) => server,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return 1;
-        }
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -182,10 +203,16 @@ pub fn serve_main(options: ServeOptions) -> i32 {
         }
     };
     let served = runtime.block_on(async move {
-        match line.transport {
+        let (builder, upstreams) = crate::upstream::mount_config(builder, config.as_ref()).await?;
+        let server = builder.build().map_err(|error| error.to_string())?;
+        let served = match line.transport {
             Transport::Stdio => server.serve_stdio().await,
             Transport::Http(address) => http(server, address, shutdown_signal()).await,
+        };
+        if let Some(upstreams) = upstreams {
+            upstreams.shutdown().await;
         }
+        served.map_err(|error| error.to_string())
     });
     runtime.shutdown_timeout(Duration::from_secs(1));
     match served {

@@ -1,0 +1,443 @@
+//! One upstream MCP server: starting it, calling its tools with a timeout and a cap
+//! on calls in flight, noticing when it dies, and restarting it with backoff.
+
+use super::answer;
+use super::client::UpstreamClient;
+use super::config::{UpstreamServer, UpstreamTransport};
+use super::process::{self, ChildProcess, Launch};
+use super::redact::Redactor;
+use rmcp::model::{CallToolRequestParams, Tool};
+use rmcp::service::{RunningService, ServiceError};
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+/// The first pause before restarting an upstream that failed again.
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// The longest pause between restarts.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Time a dead child gets to report how it ended.
+const EXIT_WAIT: Duration = Duration::from_secs(1);
+/// Characters of an upstream's own description kept for its namespace.
+const DESCRIPTION_CHARS: usize = 600;
+
+/// What an upstream offers: its tools and the description of its namespace.
+#[derive(Debug)]
+pub(crate) struct Listing {
+    pub tools: Vec<Tool>,
+    pub description: String,
+}
+
+/// An upstream MCP server and its connection, if any.
+pub(crate) struct Upstream {
+    server: UpstreamServer,
+    namespace: String,
+    redactor: Redactor,
+    permits: Semaphore,
+    state: Mutex<State>,
+    starting: tokio::sync::Mutex<()>,
+    listing: Mutex<Option<Arc<Listing>>>,
+    on_change: Box<dyn Fn() + Send + Sync>,
+}
+
+enum State {
+    /// Not started yet.
+    New,
+    Up(Arc<Connection>),
+    Down(Down),
+}
+
+struct Down {
+    reason: String,
+    retry_at: Instant,
+}
+
+/// A live MCP session with the upstream.
+struct Connection {
+    service: RunningService<RoleClient, UpstreamClient>,
+    process: Option<ChildProcess>,
+}
+
+impl Connection {
+    fn is_closed(&self) -> bool {
+        self.service.peer().is_transport_closed()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.service.cancellation_token().cancel();
+    }
+}
+
+impl Upstream {
+    /// An upstream not started yet; `on_change` runs whenever its tool list changes.
+    pub(crate) fn new(
+        server: UpstreamServer,
+        namespace: String,
+        on_change: Box<dyn Fn() + Send + Sync>,
+    ) -> Arc<Self> {
+        Arc::new(Self {
+            redactor: Redactor::new(server.secrets()),
+            permits: Semaphore::new(server.calls_in_flight_value()),
+            namespace,
+            server,
+            state: Mutex::new(State::New),
+            starting: tokio::sync::Mutex::new(()),
+            listing: Mutex::new(None),
+            on_change,
+        })
+    }
+
+    /// Its key in the configuration.
+    pub(crate) fn name(&self) -> &str {
+        self.server.name()
+    }
+
+    /// Its namespace in JavaScript.
+    pub(crate) fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// Its tools, or why it has none to offer.
+    pub(crate) fn listing(&self) -> Result<Arc<Listing>, String> {
+        if let Some(listing) = lock(&self.listing).clone() {
+            return Ok(listing);
+        }
+        match &*lock(&self.state) {
+            State::Down(down) => Err(down.reason.clone()),
+            _ => Err(format!("upstream `{}` has not started", self.name())),
+        }
+    }
+
+    /// Starts it, or records why it could not start.
+    pub(crate) async fn start(self: &Arc<Self>) -> Result<(), String> {
+        self.connection().await.map(drop)
+    }
+
+    /// Calls `tool` (its upstream name) as `codemode.<path>`; the answer is the value
+    /// the program sees or the message its call fails with.
+    pub(crate) async fn call(
+        self: &Arc<Self>,
+        tool: &str,
+        path: &str,
+        args: Value,
+    ) -> Result<Value, String> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| format!("upstream `{}` is shutting down", self.name()))?;
+        let connection = self.connection().await?;
+        let Value::Object(arguments) = args else {
+            return Err(format!(
+                "codemode.{path} takes an object of keyword arguments"
+            ));
+        };
+        let request = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments);
+        let timeout = self.server.call_timeout_value();
+        // Dropping the call, on timeout or when the run ends, sends
+        // `notifications/cancelled` upstream: rmcp's client does so for a dropped call.
+        match tokio::time::timeout(timeout, connection.service.call_tool(request)).await {
+            Err(_) => Err(format!(
+                "codemode.{path} did not answer within {} ms",
+                timeout.as_millis()
+            )),
+            Ok(Ok(result)) => {
+                answer::value(result).map_err(|message| self.redactor.apply(&message))
+            }
+            Ok(Err(ServiceError::McpError(error))) => Err(self.redactor.apply(&format!(
+                "upstream `{}` refused the call: {}",
+                self.name(),
+                error.message
+            ))),
+            Ok(Err(error)) => {
+                let lost = matches!(
+                    error,
+                    ServiceError::TransportClosed | ServiceError::TransportSend(_)
+                );
+                if lost || connection.is_closed() {
+                    Err(self.went_down(&connection).await)
+                } else {
+                    Err(self.redactor.apply(&format!(
+                        "upstream `{}` did not answer: {error}",
+                        self.name()
+                    )))
+                }
+            }
+        }
+    }
+
+    /// Lists the tools again after the upstream said they changed.
+    pub(crate) async fn refresh(self: &Arc<Self>) {
+        let connection = match &*lock(&self.state) {
+            State::Up(connection) => Arc::clone(connection),
+            _ => return,
+        };
+        match self.list(&connection).await {
+            Ok(listing) => {
+                *lock(&self.listing) = Some(Arc::new(listing));
+                (self.on_change)();
+            }
+            Err(reason) => tracing::warn!(upstream = %self.name(), "{reason}"),
+        }
+    }
+
+    /// Ends the connection and the child process.
+    pub(crate) async fn close(&self) {
+        let state = std::mem::replace(&mut *lock(&self.state), State::New);
+        if let State::Up(connection) = state {
+            connection.service.cancellation_token().cancel();
+            if let Some(process) = &connection.process {
+                process.ended(Duration::from_millis(500)).await;
+            }
+        }
+    }
+
+    /// The live connection, starting (or restarting) the upstream when it has none.
+    async fn connection(self: &Arc<Self>) -> Result<Arc<Connection>, String> {
+        if let Some(connection) = self.live() {
+            return Ok(connection);
+        }
+        let _starting = self.starting.lock().await;
+        if let Some(connection) = self.live() {
+            return Ok(connection);
+        }
+        let dead = match &*lock(&self.state) {
+            State::Up(connection) => Some(Arc::clone(connection)),
+            _ => None,
+        };
+        if let Some(connection) = dead {
+            self.went_down(&connection).await;
+        }
+        let backoff = if let State::Down(down) = &*lock(&self.state) {
+            let now = Instant::now();
+            if now < down.retry_at {
+                return Err(format!(
+                    "{}; codemode tries to start it again in {} ms",
+                    down.reason,
+                    (down.retry_at - now).as_millis().max(1)
+                ));
+            }
+            true
+        } else {
+            false
+        };
+        match self.connect().await {
+            Ok((connection, listing)) => {
+                let connection = Arc::new(connection);
+                *lock(&self.state) = State::Up(Arc::clone(&connection));
+                let changed = lock(&self.listing).as_ref().is_none_or(|old| {
+                    old.tools != listing.tools || old.description != listing.description
+                });
+                *lock(&self.listing) = Some(Arc::new(listing));
+                if changed && backoff {
+                    (self.on_change)();
+                }
+                Ok(connection)
+            }
+            Err(reason) => {
+                let reason = self.redactor.apply(&reason);
+                self.set_down(reason.clone());
+                Err(reason)
+            }
+        }
+    }
+
+    fn live(&self) -> Option<Arc<Connection>> {
+        match &*lock(&self.state) {
+            State::Up(connection) if !connection.is_closed() => Some(Arc::clone(connection)),
+            _ => None,
+        }
+    }
+
+    /// Records that `connection` died; returns why, for the calls it failed.
+    async fn went_down(&self, connection: &Arc<Connection>) -> String {
+        let how = match ended(connection).await {
+            Some(how) => how,
+            None => "closed the connection".to_owned(),
+        };
+        let stderr = connection
+            .process
+            .as_ref()
+            .map(ChildProcess::stderr_note)
+            .unwrap_or_default();
+        let reason = self
+            .redactor
+            .apply(&format!("upstream `{}` {how}{stderr}", self.name()));
+        let current =
+            matches!(&*lock(&self.state), State::Up(live) if Arc::ptr_eq(live, connection));
+        if current {
+            tracing::warn!(upstream = %self.name(), "{reason}");
+            self.set_down(reason.clone());
+        }
+        reason
+    }
+
+    /// Marks the upstream down; the next start may happen after a pause that grows
+    /// while starts keep failing.
+    fn set_down(&self, reason: String) {
+        let mut state = lock(&self.state);
+        let pause = match &*state {
+            State::Down(previous) => {
+                let last = previous.retry_at.saturating_duration_since(Instant::now());
+                (last * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF)
+            }
+            _ => Duration::ZERO,
+        };
+        *state = State::Down(Down {
+            reason,
+            retry_at: Instant::now() + pause,
+        });
+    }
+
+    /// Starts the upstream and lists its tools, within its start timeout.
+    async fn connect(self: &Arc<Self>) -> Result<(Connection, Listing), String> {
+        let name = self.name();
+        let limit = self.server.start_timeout_value();
+        let client = UpstreamClient::new(Arc::downgrade(self));
+        let (service, process) = match self.server.transport() {
+            UpstreamTransport::Stdio {
+                command,
+                args,
+                env,
+                cwd,
+            } => {
+                let launch = Launch {
+                    name,
+                    command,
+                    args,
+                    env,
+                    cwd: cwd.as_ref(),
+                };
+                let (process, stdout, stdin) = process::spawn(&launch, &self.redactor)
+                    .map_err(|reason| format!("upstream `{name}` failed to start: {reason}"))?;
+                match tokio::time::timeout(limit, client.serve((stdout, stdin))).await {
+                    Ok(Ok(service)) => (service, Some(process)),
+                    Ok(Err(error)) => {
+                        let how = process
+                            .ended(EXIT_WAIT)
+                            .await
+                            .map(|how| format!("; it {how}"))
+                            .unwrap_or_default();
+                        return Err(format!(
+                            "upstream `{name}` failed to start: {error}{how}{}",
+                            process.stderr_note()
+                        ));
+                    }
+                    Err(_) => {
+                        return Err(format!(
+                            "upstream `{name}` did not finish starting within {} ms{}",
+                            limit.as_millis(),
+                            process.stderr_note()
+                        ))
+                    }
+                }
+            }
+            UpstreamTransport::Http { url, headers } => {
+                let mut custom = HashMap::new();
+                for (header, value) in headers {
+                    let (Ok(header), Ok(value)) = (
+                        reqwest::header::HeaderName::from_bytes(header.as_bytes()),
+                        reqwest::header::HeaderValue::from_str(value),
+                    ) else {
+                        return Err(format!(
+                            "upstream `{name}` has an invalid header `{header}`"
+                        ));
+                    };
+                    custom.insert(header, value);
+                }
+                let config = StreamableHttpClientTransportConfig::with_uri(url.as_str())
+                    .custom_headers(custom);
+                let transport = StreamableHttpClientTransport::from_config(config);
+                match tokio::time::timeout(limit, client.serve(transport)).await {
+                    Ok(Ok(service)) => (service, None),
+                    Ok(Err(error)) => {
+                        return Err(format!(
+                            "upstream `{name}` at {url} failed to start: {error}"
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(format!(
+                            "upstream `{name}` at {url} did not finish starting within {} ms",
+                            limit.as_millis()
+                        ))
+                    }
+                }
+            }
+        };
+        let connection = Connection { service, process };
+        let listing = match tokio::time::timeout(limit, self.list(&connection)).await {
+            Ok(listed) => listed?,
+            Err(_) => {
+                return Err(format!(
+                    "upstream `{name}` did not list its tools within {} ms",
+                    limit.as_millis()
+                ))
+            }
+        };
+        tracing::info!(upstream = %name, tools = listing.tools.len(), "upstream started");
+        Ok((connection, listing))
+    }
+
+    async fn list(&self, connection: &Connection) -> Result<Listing, String> {
+        let peer = connection.service.peer();
+        let tools = peer.list_all_tools().await.map_err(|error| {
+            self.redactor.apply(&format!(
+                "upstream `{}` did not list its tools: {error}",
+                self.name()
+            ))
+        })?;
+        let info = peer.peer_info();
+        let own = info.as_ref().and_then(|info| {
+            let instructions = info
+                .instructions
+                .as_deref()
+                .and_then(|text| text.split("\n\n").next());
+            let described = info
+                .server_info
+                .as_ref()
+                .and_then(|server| server.description.as_deref());
+            instructions
+                .or(described)
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+        });
+        let description = match (self.server.configured_description(), own) {
+            (Some(configured), _) => configured.to_owned(),
+            (None, Some(own)) => shorten(own),
+            (None, None) => format!("Tools of the MCP server `{}`.", self.name()),
+        };
+        Ok(Listing { tools, description })
+    }
+}
+
+/// How the child of `connection` ended, if it has one that did.
+async fn ended(connection: &Connection) -> Option<String> {
+    match &connection.process {
+        Some(process) => process.ended(EXIT_WAIT).await,
+        None => None,
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= DESCRIPTION_CHARS {
+        return text.to_owned();
+    }
+    let mut short: String = text.chars().take(DESCRIPTION_CHARS).collect();
+    short.push('…');
+    short
+}
+
+/// Locks a mutex, recovering its value if a panic poisoned it: every critical
+/// section here leaves the value consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
