@@ -1,5 +1,7 @@
 //! Generated TypeScript declarations, checked with the real TypeScript compiler.
 
+#[path = "common/cache.rs"]
+mod cache;
 #[path = "common/tsc.rs"]
 mod tsc;
 

@@ -19,26 +19,27 @@ pub type Client = RunningService<RoleClient, ()>;
 /// a narrower `cargo test` that skipped examples builds it here.
 pub fn example_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY
-        .get_or_init(|| {
-            let deps = std::env::current_exe().expect("the test binary's path");
-            let profile = deps
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile>");
-            let binary = profile.join("examples").join("mcp_server");
-            if !binary.exists() {
-                let mut build = std::process::Command::new(env!("CARGO"));
-                build.args(["build", "--quiet", "--example", "mcp_server"]);
-                if profile.file_name().is_some_and(|name| name == "release") {
-                    build.arg("--release");
-                }
-                let status = build.status().expect("cargo runs");
-                assert!(status.success(), "the example server does not build");
-            }
-            binary
-        })
-        .clone()
+    BINARY.get_or_init(|| example("mcp_server")).clone()
+}
+
+/// The binary of the example `name`, built here when a narrower `cargo test` skipped it.
+pub fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().expect("the test binary's path");
+    let profile = deps
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let binary = profile.join("examples").join(name);
+    if !binary.exists() {
+        let mut build = std::process::Command::new(env!("CARGO"));
+        build.args(["build", "--quiet", "-p", "codemode", "--example", name]);
+        if profile.file_name().is_some_and(|name| name == "release") {
+            build.arg("--release");
+        }
+        let status = build.status().expect("cargo runs");
+        assert!(status.success(), "the example {name} does not build");
+    }
+    binary
 }
 
 /// A scratch working directory laid out like the example expects: `examples/` is the

@@ -1,4 +1,5 @@
-//! The real TypeScript compiler, installed from npm on first use.
+//! The real TypeScript compiler, installed from npm into the test cache on first use.
+//! A test file that uses it also declares `#[path = "common/cache.rs"] mod cache;`.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -6,24 +7,11 @@ use std::sync::OnceLock;
 
 const TYPESCRIPT: &str = "typescript@5.9.3";
 
-/// The path of `tsc`, installing TypeScript into the target directory when missing.
+/// The path of `tsc`, installing TypeScript into the test cache when missing.
 pub fn tsc() -> PathBuf {
     static TSC: OnceLock<PathBuf> = OnceLock::new();
-    TSC.get_or_init(|| {
-        let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("typescript");
-        let tsc = prefix.join("node_modules/.bin/tsc");
-        if !tsc.exists() {
-            let status = Command::new("npm")
-                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
-                .arg(&prefix)
-                .arg(TYPESCRIPT)
-                .status()
-                .expect("npm is needed to install the TypeScript compiler for this test (Node 20 and npm)");
-            assert!(status.success(), "npm install {TYPESCRIPT} failed");
-        }
-        tsc
-    })
-    .clone()
+    TSC.get_or_init(|| super::cache::npm_bin(TYPESCRIPT, "tsc"))
+        .clone()
 }
 
 /// Type-checks `source` with `tsc --strict --noEmit`; returns the compiler's output on failure.
