@@ -2,8 +2,14 @@
 
 #[path = "common/cache.rs"]
 mod cache;
+#[cfg(feature = "mcp")]
+#[path = "common/server.rs"]
+mod server;
 #[path = "common/tsc.rs"]
 mod tsc;
+#[cfg(feature = "mcp")]
+#[path = "common/upstreams.rs"]
+mod upstreams;
 
 use codemode::{Args, Registry, ToolError};
 use serde::{Deserialize, Serialize};
@@ -164,4 +170,87 @@ fn a_wrongly_typed_call_is_rejected_by_tsc() {
         );
         assert!(tsc::check(name, &program).is_err(), "tsc accepted {call}");
     }
+}
+
+/// The Rust tools with real upstream servers and the hostile fixture mounted.
+#[cfg(feature = "mcp")]
+async fn with_upstreams() -> (codemode::Upstreams, Registry) {
+    let folder = std::env::temp_dir();
+    let config = upstreams::config(serde_json::json!({ "mcpServers": {
+        "everything": { "command": upstreams::everything(), "args": ["stdio"] },
+        "files": { "command": upstreams::filesystem(), "args": [folder] },
+        "time": { "command": upstreams::time() },
+        "fixture": { "command": upstreams::fixture(), "args": ["--hostile"] }
+    } }));
+    let upstreams = codemode::Upstreams::connect(&config)
+        .await
+        .expect("distinct server names");
+    assert!(
+        upstreams.failures().is_empty(),
+        "{:?}",
+        upstreams.failures()
+    );
+    let mut registry = registry();
+    upstreams.mount(&mut registry).expect("no clashes");
+    (upstreams, registry)
+}
+
+#[cfg(feature = "mcp")]
+#[tokio::test(flavor = "multi_thread")]
+async fn upstream_declarations_pass_tsc_strict_and_catch_wrong_calls() {
+    let (upstreams, registry) = with_upstreams().await;
+    let declarations = registry.typescript();
+    for expected in [
+        "/** Dashes in the name. *\\/ The comment must not end here. */\n    get_file(args: {",
+        "\"content-type\": string;",
+        "mode?: \"r\" | \"w\" | null;",
+        "size?: number | null;",
+        "extra?: Record<string, number>;",
+        "[key: string]: unknown;",
+        "either?: string | Point;",
+        "tuple?: [string, number];",
+        "children?: Node2[];",
+        "type Promise_ = string;",
+        "type Expr = {",
+        "delete_(args?: Record<string, unknown>): Promise<unknown>;",
+        "get_current_time(args: {",
+        "list_directory(args: {",
+    ] {
+        assert!(
+            declarations.contains(expected),
+            "missing {expected:?} in:\n{declarations}"
+        );
+    }
+    let huge = declarations
+        .split("huge(")
+        .nth(1)
+        .and_then(|rest| rest.split(";\n    /**").next())
+        .expect("the huge tool is declared");
+    assert!(
+        huge.len() < 400_000,
+        "the huge schema is bounded: {} bytes",
+        huge.len()
+    );
+    let program = format!(
+        "{declarations}\nasync function main(): Promise<number> {{\n  const weather = await codemode.everything.get_structured_content({{ location: \"Chicago\" }});\n  const listing: unknown = await codemode.files.list_directory({{ path: \"/tmp\" }});\n  const now: unknown = await codemode.time.get_current_time({{ timezone: \"UTC\" }});\n  const tree = await codemode.fixture.tree({{ root: {{ name: \"a\", children: [{{ name: \"b\" }}] }} }});\n  await codemode.fixture.get_file({{ \"content-type\": \"x\", mode: null, size: null, extra: {{ a: 1 }}, options: {{ deep: true, other: 1 }}, either: {{ x: 1, y: 2 }}, any: [{{ x: 1, y: 2 }}], tuple: [\"a\", 1] }});\n  await codemode.fixture.self_ref({{ op: \"+\", args: [{{ op: \"1\" }}] }});\n  await codemode.fixture.deep({{ x: {{ x: {{}} }} }});\n  await codemode.fixture.delete_();\n  await codemode.fixture.weird_name_x({{}});\n  const sum: number = await codemode.add({{ a: 1, b: 2 }});\n  return weather.temperature + tree.count + sum + (listing && now ? 1 : 0);\n}}\nmain();\n"
+    );
+    if let Err(errors) = tsc::check("upstreams", &program) {
+        panic!("tsc rejected a correct program:\n{errors}");
+    }
+    for (name, call) in [
+        (
+            "upstream_enum",
+            "codemode.everything.get_structured_content({ location: \"Paris\" })",
+        ),
+        ("upstream_missing", "codemode.fixture.get_file({})"),
+        (
+            "upstream_recursive",
+            "codemode.fixture.tree({ root: { children: [] } })",
+        ),
+    ] {
+        let program =
+            format!("{declarations}\nasync function main() {{ await {call}; }}\nmain();\n");
+        assert!(tsc::check(name, &program).is_err(), "tsc accepted {call}");
+    }
+    upstreams.shutdown().await;
 }

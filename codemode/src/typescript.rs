@@ -78,9 +78,11 @@ fn method(spec: &FunctionSpec, types: &mut NamedTypes, depth: usize) -> String {
 /// `(args: { .. }): Promise<R>`; multi-line when `depth` is given.
 fn call_signature(spec: &FunctionSpec, types: &mut NamedTypes, depth: Option<usize>) -> String {
     types.remaining = NODE_BUDGET;
+    types.text = TEXT_BUDGET;
     let args = convert_root(&spec.input_schema, types, depth);
     let optional = all_optional(&spec.input_schema);
     types.remaining = NODE_BUDGET;
+    types.text = TEXT_BUDGET;
     let returns = match spec.output_schema.get("type") {
         Some(Value::String(kind)) if kind == "null" => "void".to_owned(),
         _ => convert_root(&spec.output_schema, types, depth),
@@ -190,6 +192,9 @@ const MAX_LEVEL: usize = 32;
 /// Schema nodes converted per parameter or return type; beyond it, `unknown`, so a
 /// huge schema cannot flood the declarations.
 const NODE_BUDGET: usize = 4_000;
+/// Bytes of fields and their comments written per parameter or return type; beyond
+/// it, an object's remaining fields become an index signature.
+const TEXT_BUDGET: usize = 32 * 1024;
 /// Characters of a description kept in a JSDoc comment.
 const DESCRIPTION_CHARS: usize = 4_000;
 
@@ -203,6 +208,8 @@ struct NamedTypes {
     level: usize,
     /// Schema nodes the current parameter or return type may still convert.
     remaining: usize,
+    /// Bytes of fields the current parameter or return type may still write.
+    text: usize,
 }
 
 impl NamedTypes {
@@ -392,7 +399,7 @@ impl Converter<'_> {
         let inner_depth = self.depth.map(|depth| depth + 1);
         let mut fields = Vec::new();
         for (name, schema) in properties {
-            if self.types.remaining == 0 {
+            if self.types.remaining == 0 || self.types.text == 0 {
                 fields.push((String::new(), "[key: string]: unknown;".to_owned()));
                 break;
             }
@@ -407,7 +414,9 @@ impl Converter<'_> {
             self.depth = saved;
             let key = property_key(name);
             let doc = description(schema).to_owned();
-            fields.push((doc, format!("{key}{optional}: {ty};")));
+            let field = format!("{key}{optional}: {ty};");
+            self.types.text = self.types.text.saturating_sub(doc.len() + field.len());
+            fields.push((doc, field));
         }
         let open = matches!(additional, Some(Value::Bool(true)) | Some(Value::Object(_)))
             || object.contains_key("patternProperties");
