@@ -26,6 +26,8 @@ fn help_lists_the_flags() {
         "--http ADDR",
         "--timeout-ms N",
         "--memory-mb N",
+        "--config FILE",
+        "--max-description-kb N",
         "127.0.0.1:8000",
     ] {
         assert!(stdout.contains(flag), "missing {flag} in {stdout}");
@@ -81,4 +83,31 @@ fn stdio_ends_with_its_input() {
         .expect("the example runs");
     assert!(output.status.success(), "{output:?}");
     assert!(output.stdout.is_empty(), "nothing but protocol on stdout");
+}
+
+#[test]
+fn a_bad_config_file_is_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\"mcpServers\": {\"x\": {\"command\": \"${CODEMODE_UNSET_VARIABLE}\"}}}",
+    )
+    .expect("a config file");
+    let broken = broken.to_str().expect("a UTF-8 path");
+    for (args, message) in [
+        (
+            vec!["--config", "missing.json"],
+            "error: missing.json: cannot be read: No such file or directory (os error 2)\n".to_owned(),
+        ),
+        (
+            vec!["--config", broken],
+            format!("error: {broken}: `mcpServers.x.command` uses ${{CODEMODE_UNSET_VARIABLE}}, but CODEMODE_UNSET_VARIABLE is not set in the environment\n"),
+        ),
+    ] {
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(stderr, message);
+        assert!(stdout.is_empty());
+    }
 }
