@@ -79,7 +79,7 @@ pub struct Args<T>(pub T);
 pub mod __private {
     pub use crate::macro_support::*;
     #[cfg(feature = "mcp")]
-    pub use crate::mcp::{serve_main, ServeOptions};
+    pub use crate::mcp::{serve_command, serve_main, ServeOptions};
 }
 
 /// Serves every `#[codemode::tool]` in the binary, plus the capabilities given, as an

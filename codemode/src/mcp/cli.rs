@@ -29,6 +29,9 @@ pub struct CommandLine {
     pub description_bytes: Option<usize>,
     /// `--help` was given.
     pub help: bool,
+    /// Arguments that are not flags (`-` included), in order: a server takes none, a
+    /// command such as `codemode run` its program.
+    pub operands: Vec<String>,
 }
 
 /// The default HTTP address.
@@ -65,6 +68,7 @@ impl CommandLine {
         let mut config = None;
         let mut description_bytes = None;
         let mut help = false;
+        let mut operands = Vec::new();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -110,6 +114,9 @@ impl CommandLine {
                     description_bytes = Some(bytes);
                 }
                 "-h" | "--help" => help = true,
+                operand if operand == "-" || !operand.starts_with('-') => {
+                    operands.push(operand.to_owned());
+                }
                 other => return Err(format!("unknown argument `{other}`; see --help")),
             }
         }
@@ -128,6 +135,7 @@ impl CommandLine {
             config,
             description_bytes,
             help,
+            operands,
         })
     }
 }
@@ -196,6 +204,10 @@ mod tests {
         assert_eq!(
             parse(&["--verbose"]).err().as_deref(),
             Some("unknown argument `--verbose`; see --help")
+        );
+        assert_eq!(
+            parse(&["program.js", "--stdio", "-"]).map(|line| line.operands),
+            Ok(vec!["program.js".to_owned(), "-".to_owned()])
         );
         assert_eq!(
             parse(&["--http", "localhost"]).err().as_deref(),

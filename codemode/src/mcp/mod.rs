@@ -9,7 +9,7 @@ mod serve;
 
 pub use cli::{CommandLine, Transport};
 #[doc(hidden)]
-pub use serve::{serve_main, ServeOptions};
+pub use serve::{serve_command, serve_main, ServeOptions};
 
 use crate::executor::Executor;
 use crate::limits::Limits;

@@ -153,6 +153,10 @@ pub fn serve_command(
         print!("{}", cli::usage(program));
         return 0;
     }
+    if let Some(operand) = line.operands.first() {
+        eprintln!("error: unknown argument `{operand}`; see --help");
+        return 2;
+    }
     let config = match crate::upstream::load_config(line.config.as_deref(), options.require_config)
     {
         Ok(config) => config,
