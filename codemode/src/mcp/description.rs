@@ -75,8 +75,9 @@ fn names(registry: &Registry, declarations: usize) -> String {
         .filter(|function| function.spec().namespace.is_none())
         .map(|function| format!("codemode.{}", function.spec().name))
         .collect();
+    out.push('\n');
     if !flat.is_empty() {
-        let _ = writeln!(out, "\n- {}", flat.join(", "));
+        let _ = writeln!(out, "- {}", flat.join(", "));
     }
     for (namespace, description) in registry.namespaces() {
         let methods: Vec<&str> = registry
@@ -85,7 +86,7 @@ fn names(registry: &Registry, declarations: usize) -> String {
             .map(|function| function.spec().name.as_str())
             .collect();
         let description = first_words(description);
-        let _ = write!(out, "\n- codemode.{namespace}");
+        let _ = write!(out, "- codemode.{namespace}");
         if !description.is_empty() {
             let _ = write!(out, " ({description})");
         }

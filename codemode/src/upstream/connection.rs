@@ -394,27 +394,38 @@ impl Upstream {
             ))
         })?;
         let info = peer.peer_info();
-        let own = info.as_ref().and_then(|info| {
-            let instructions = info
-                .instructions
-                .as_deref()
-                .and_then(|text| text.split("\n\n").next());
-            let described = info
-                .server_info
+        let description = match self.server.configured_description() {
+            Some(configured) => configured.to_owned(),
+            None => info
                 .as_ref()
-                .and_then(|server| server.description.as_deref());
-            instructions
-                .or(described)
-                .map(str::trim)
-                .filter(|text| !text.is_empty())
-        });
-        let description = match (self.server.configured_description(), own) {
-            (Some(configured), _) => configured.to_owned(),
-            (None, Some(own)) => shorten(own),
-            (None, None) => format!("Tools of the MCP server `{}`.", self.name()),
+                .and_then(|info| own_description(&info.server_info, info.instructions.as_deref()))
+                .unwrap_or_else(|| format!("Tools of the MCP server `{}`.", self.name())),
         };
         Ok(Listing { tools, description })
     }
+}
+
+/// What the upstream says of itself: its description, else its title, else the first
+/// paragraph of its instructions that is not a heading.
+fn own_description(
+    server: &Option<rmcp::model::Implementation>,
+    instructions: Option<&str>,
+) -> Option<String> {
+    let described = server
+        .as_ref()
+        .and_then(|server| server.description.as_deref());
+    let instructed = instructions.and_then(|text| {
+        text.split("\n\n")
+            .map(str::trim)
+            .find(|paragraph| !paragraph.is_empty() && !paragraph.starts_with('#'))
+    });
+    let titled = server.as_ref().and_then(|server| server.title.as_deref());
+    [described, titled, instructed]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .find(|text| !text.is_empty())
+        .map(shorten)
 }
 
 /// How the child of `connection` ended, if it has one that did.
