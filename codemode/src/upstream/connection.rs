@@ -40,6 +40,9 @@ pub(crate) struct Upstream {
     redactor: Redactor,
     permits: Semaphore,
     state: Mutex<State>,
+    /// The pause before the next start after the upstream goes down: none at first,
+    /// doubling while it keeps failing, none again after a call succeeds.
+    pause: Mutex<Duration>,
     starting: tokio::sync::Mutex<()>,
     listing: Mutex<Option<Arc<Listing>>>,
     on_change: Box<dyn Fn() + Send + Sync>,
@@ -50,6 +53,8 @@ enum State {
     New,
     Up(Arc<Connection>),
     Down(Down),
+    /// Shut down for good: calls fail and nothing restarts it.
+    Closed,
 }
 
 struct Down {
@@ -88,6 +93,7 @@ impl Upstream {
             namespace,
             server,
             state: Mutex::new(State::New),
+            pause: Mutex::new(Duration::ZERO),
             starting: tokio::sync::Mutex::new(()),
             listing: Mutex::new(None),
             on_change,
@@ -111,6 +117,7 @@ impl Upstream {
         }
         match &*lock(&self.state) {
             State::Down(down) => Err(down.reason.clone()),
+            State::Closed => Err(format!("upstream `{}` was shut down", self.name())),
             _ => Err(format!("upstream `{}` has not started", self.name())),
         }
     }
@@ -190,7 +197,7 @@ impl Upstream {
 
     /// Ends the connection and the child process.
     pub(crate) async fn close(&self) {
-        let state = std::mem::replace(&mut *lock(&self.state), State::New);
+        let state = std::mem::replace(&mut *lock(&self.state), State::Closed);
         if let State::Up(connection) = state {
             connection.service.cancellation_token().cancel();
             if let Some(process) = &connection.process {
@@ -215,23 +222,34 @@ impl Upstream {
         if let Some(connection) = dead {
             self.went_down(&connection).await;
         }
-        let backoff = if let State::Down(down) = &*lock(&self.state) {
-            let now = Instant::now();
-            if now < down.retry_at {
-                return Err(format!(
-                    "{}; codemode tries to start it again in {} ms",
-                    down.reason,
-                    (down.retry_at - now).as_millis().max(1)
-                ));
+        let backoff = {
+            let state = lock(&self.state);
+            match &*state {
+                State::Closed => return Err(format!("upstream `{}` was shut down", self.name())),
+                State::Down(down) => {
+                    let now = Instant::now();
+                    if now < down.retry_at {
+                        return Err(format!(
+                            "{}; codemode tries to start it again in {} ms",
+                            down.reason,
+                            (down.retry_at - now).as_millis().max(1)
+                        ));
+                    }
+                    true
+                }
+                _ => false,
             }
-            true
-        } else {
-            false
         };
         match self.connect().await {
             Ok((connection, listing)) => {
                 let connection = Arc::new(connection);
-                *lock(&self.state) = State::Up(Arc::clone(&connection));
+                {
+                    let mut state = lock(&self.state);
+                    if let State::Closed = *state {
+                        return Err(format!("upstream `{}` was shut down", self.name()));
+                    }
+                    *state = State::Up(Arc::clone(&connection));
+                }
                 let changed = lock(&self.listing).as_ref().is_none_or(|old| {
                     old.tools != listing.tools || old.description != listing.description
                 });
@@ -282,18 +300,19 @@ impl Upstream {
     /// Marks the upstream down; the next start may happen after a pause that grows
     /// while starts keep failing.
     fn set_down(&self, reason: String) {
-        let mut state = lock(&self.state);
-        let pause = match &*state {
-            State::Down(previous) => {
-                let last = previous.retry_at.saturating_duration_since(Instant::now());
-                (last * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF)
-            }
-            _ => Duration::ZERO,
+        let pause = {
+            let mut pause = lock(&self.pause);
+            let now = *pause;
+            *pause = (now * 2).clamp(FIRST_BACKOFF, MAX_BACKOFF);
+            now
         };
-        *state = State::Down(Down {
-            reason,
-            retry_at: Instant::now() + pause,
-        });
+        let mut state = lock(&self.state);
+        if !matches!(*state, State::Closed) {
+            *state = State::Down(Down {
+                reason,
+                retry_at: Instant::now() + pause,
+            });
+        }
     }
 
     /// Starts the upstream and lists its tools, within its start timeout.
