@@ -135,17 +135,17 @@ impl Upstream {
         path: &str,
         args: Value,
     ) -> Result<Value, String> {
+        let Value::Object(arguments) = args else {
+            return Err(format!(
+                "codemode.{path} takes an object of keyword arguments"
+            ));
+        };
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| format!("upstream `{}` is shutting down", self.name()))?;
         let connection = self.connection().await?;
-        let Value::Object(arguments) = args else {
-            return Err(format!(
-                "codemode.{path} takes an object of keyword arguments"
-            ));
-        };
         let request = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments);
         let timeout = self.server.call_timeout_value();
         // Dropping the call, on timeout or when the run ends, sends
