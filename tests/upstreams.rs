@@ -261,6 +261,44 @@ async fn a_crashed_upstream_fails_its_calls_and_restarts_on_the_next_call() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn restarts_of_an_upstream_that_keeps_crashing_are_paused() {
+    let (upstreams, registry) =
+        connect(json!({ "mcpServers": { "fixture": fixture_server(json!({})) } })).await;
+    let outcome = run(
+        &registry,
+        r#"
+        const fail = promise => promise.then(() => "answered", error => error.message);
+        const first = await fail(codemode.fixture.crash());
+        const second = await fail(codemode.fixture.crash());
+        const paused = await fail(codemode.fixture.echo({ text: "too soon" }));
+        await new Promise(resolve => setTimeout(resolve, 400));
+        const later = await codemode.fixture.echo({ text: "later" });
+        return { first, second, paused, later };
+        "#,
+    )
+    .await;
+    let result = ok(&outcome);
+    for key in ["first", "second"] {
+        let message = result[key].as_str().expect("an error message");
+        assert!(
+            message.starts_with("upstream `fixture` exited with status 3"),
+            "{message}"
+        );
+    }
+    let paused = result["paused"].as_str().expect("an error message");
+    assert!(
+        paused.starts_with("upstream `fixture` exited with status 3"),
+        "{paused}"
+    );
+    assert!(
+        paused.contains("; codemode tries to start it again in "),
+        "{paused}"
+    );
+    assert_eq!(result["later"], json!("later"));
+    upstreams.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_upstream_that_fails_to_start_is_reported_and_the_others_are_served() {
     let (upstreams, registry) = connect(json!({ "mcpServers": {
         "broken": fixture_server(json!({ "args": ["--fail-start"] })),
