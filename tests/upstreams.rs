@@ -261,7 +261,7 @@ async fn a_crashed_upstream_fails_its_calls_and_restarts_on_the_next_call() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn restarts_of_an_upstream_that_keeps_crashing_are_paused() {
+async fn restarts_of_an_upstream_that_keeps_crashing_are_paused_until_a_call_succeeds() {
     let (upstreams, registry) =
         connect(json!({ "mcpServers": { "fixture": fixture_server(json!({})) } })).await;
     let outcome = run(
@@ -273,7 +273,9 @@ async fn restarts_of_an_upstream_that_keeps_crashing_are_paused() {
         const paused = await fail(codemode.fixture.echo({ text: "too soon" }));
         await new Promise(resolve => setTimeout(resolve, 400));
         const later = await codemode.fixture.echo({ text: "later" });
-        return { first, second, paused, later };
+        await fail(codemode.fixture.crash());
+        const again = await codemode.fixture.echo({ text: "again, at once" });
+        return { first, second, paused, later, again };
         "#,
     )
     .await;
@@ -295,6 +297,11 @@ async fn restarts_of_an_upstream_that_keeps_crashing_are_paused() {
         "{paused}"
     );
     assert_eq!(result["later"], json!("later"));
+    assert_eq!(
+        result["again"],
+        json!("again, at once"),
+        "a call that succeeded ends the pauses"
+    );
     upstreams.shutdown().await;
 }
 

@@ -156,6 +156,7 @@ impl Upstream {
                 timeout.as_millis()
             )),
             Ok(Ok(result)) => {
+                *lock(&self.pause) = Duration::ZERO;
                 answer::value(result).map_err(|message| self.redactor.apply(&message))
             }
             Ok(Err(ServiceError::McpError(error))) => Err(self.redactor.apply(&format!(
