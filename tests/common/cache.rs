@@ -59,12 +59,12 @@ pub fn pip_bin(spec: &str, bin: &str) -> PathBuf {
 /// Installs into `folder` once, across test processes: the first takes a lock, the
 /// others wait for it; a marker says the install finished.
 fn installed(folder: &Path, program: &Path, install: impl FnOnce()) {
-    let done = folder.with_extension("done");
+    let done = beside(folder, "done");
     if done.exists() && program.exists() {
         return;
     }
     std::fs::create_dir_all(folder.parent().expect("a parent folder")).expect("the cache folder");
-    let lock = File::create(folder.with_extension("lock")).expect("a lock file");
+    let lock = File::create(beside(folder, "lock")).expect("a lock file");
     lock_exclusive(&lock);
     if !(done.exists() && program.exists()) {
         let _ = std::fs::remove_dir_all(folder);
@@ -72,6 +72,14 @@ fn installed(folder: &Path, program: &Path, install: impl FnOnce()) {
         assert!(program.exists(), "{} was not installed", program.display());
         File::create(&done).expect("the install marker");
     }
+}
+
+/// `folder.<suffix>`, beside the folder (its name may hold dots of a version).
+fn beside(folder: &Path, suffix: &str) -> PathBuf {
+    let mut name = folder.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 fn run(command: &mut Command, what: &str) {
