@@ -160,6 +160,26 @@ fn generated() -> Vec<Case> {
             Expect::Ok(Some(json!(50_000))),
         ),
         case(
+            "an enum of thousands of members, transformed",
+            format!(
+                "enum Big {{ {} }}\nreturn Big.M2999 + Big[0].length;",
+                (0..3000)
+                    .map(|i| format!("M{i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Expect::Ok(Some(json!(3001))),
+        ),
+        case(
+            "an enum nested a thousand parentheses deep, transformed",
+            format!(
+                "enum E {{ A = 1 }}\nreturn {}E.A{};",
+                "(".repeat(1000),
+                ")".repeat(1000)
+            ),
+            Expect::Ok(Some(json!(1))),
+        ),
+        case(
             "deeply nested parentheses",
             format!("return {}1{}", "(".repeat(100_000), ")".repeat(100_000)),
             Expect::Error(ErrorKind::Stack),
