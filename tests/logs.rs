@@ -99,6 +99,23 @@ console.log(Promise.resolve(1), new Promise(() => {}), new Number(3), new String
 }
 
 #[tokio::test]
+async fn arguments_tagged_objects_and_function_properties_show() {
+    let code = r#"
+function args() { return arguments; }
+class Custom extends Error { constructor() { super('custom'); this.name = 'CustomError'; } }
+console.log(args(1, 'a'), Math, { [Symbol.toStringTag]: 'Tagged' }, Object.assign(() => {}, { extra: 1 }));
+console.log([new Custom()], (function* () {})());
+"#;
+    assert_eq!(
+        logs(code).await,
+        vec![
+            r#"[Arguments] [1, "a"] Object [Math] {} Object [Tagged] {[Symbol(Symbol.toStringTag)]: "Tagged"} [Function (anonymous)] {extra: 1}"#,
+            "[[CustomError: custom]] Object [Generator] {}",
+        ]
+    );
+}
+
+#[tokio::test]
 async fn errors_show_their_name_message_and_where_they_were_made() {
     let code = "const e = new TypeError('bad');\nconst coded = Object.assign(new Error('x'), { code: 'E_X' });\nconsole.log(e);\nconsole.log({ e }, coded.message);\nconsole.error(coded);";
     assert_eq!(

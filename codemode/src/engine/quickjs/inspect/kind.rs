@@ -10,6 +10,8 @@ pub(super) enum Kind {
     Function,
     Error,
     Array,
+    /// A function's `arguments`, shown like an array.
+    Arguments,
     TypedArray(&'static str),
     ArrayBuffer,
     Map,
@@ -98,6 +100,7 @@ impl Kind {
             Some("Boolean") => Kind::Boxed("Boolean", "booleanValueOf"),
             Some("BigInt") => Kind::Boxed("BigInt", "bigIntValueOf"),
             Some("Symbol") => Kind::Boxed("Symbol", "symbolValueOf"),
+            Some("Arguments") => Kind::Arguments,
             _ => Kind::Other,
         }
     }
@@ -107,6 +110,7 @@ impl Kind {
         matches!(
             self,
             Kind::Array
+                | Kind::Arguments
                 | Kind::TypedArray(_)
                 | Kind::Map
                 | Kind::Set

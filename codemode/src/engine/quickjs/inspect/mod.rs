@@ -118,7 +118,7 @@ impl<'js> Render<'_, 'js> {
         self.limit = limit.min(self.out.len().saturating_add(MAX_LINE_BYTES));
         let result = if is_error(&value) {
             self.ancestors.push(address(&value));
-            let result = self.error(&value, true);
+            let result = self.error(&value, true, 0);
             self.ancestors.pop();
             result
         } else {
@@ -186,6 +186,7 @@ impl<'js> Render<'_, 'js> {
         if kind.is_container() && (depth >= MAX_DEPTH || !self.spend(1)) {
             let name = match kind {
                 Kind::Array => "Array".to_owned(),
+                Kind::Arguments => "Arguments".to_owned(),
                 Kind::Map => "Map".to_owned(),
                 Kind::Set => "Set".to_owned(),
                 Kind::TypedArray(name) => name.to_owned(),
@@ -209,9 +210,16 @@ impl<'js> Render<'_, 'js> {
         depth: usize,
     ) -> rquickjs::Result<()> {
         match kind {
-            Kind::Function => self.function(value),
-            Kind::Error => self.error(value, false),
-            Kind::Array => self.array(value, depth),
+            Kind::Function => self.function(value, depth),
+            Kind::Error => self.error(value, false, depth),
+            Kind::Array => {
+                let class = self.class_name(value)?.filter(|name| name != "Array");
+                self.array(value, class.as_deref(), depth)
+            }
+            Kind::Arguments => {
+                self.push("[Arguments] ");
+                self.array(value, None, depth)
+            }
             Kind::TypedArray(name) => self.typed_array(value, name, depth),
             Kind::ArrayBuffer => {
                 let mut size = 0;
@@ -289,7 +297,7 @@ impl<'js> Render<'_, 'js> {
         self.value(target, depth + 1)
     }
 
-    fn function(&mut self, value: &Value<'js>) -> rquickjs::Result<()> {
+    fn function(&mut self, value: &Value<'js>, depth: usize) -> rquickjs::Result<()> {
         let class = class_name_of_id(self.ctx, value).unwrap_or_else(|| "Function".to_owned());
         let name = self
             .own_string(value, "name")?
@@ -298,11 +306,26 @@ impl<'js> Render<'_, 'js> {
             Some(name) => self.push(&format!("[{class}: {name}]")),
             None => self.push(&format!("[{class} (anonymous)]")),
         }
+        self.own_entries(value, &[], depth)
+    }
+
+    /// ` {key: value}` after a function or an error that has enumerable own keys.
+    fn own_entries(
+        &mut self,
+        value: &Value<'js>,
+        skip: &[&str],
+        depth: usize,
+    ) -> rquickjs::Result<()> {
+        let keys = self.keys(value, skip)?;
+        if keys.total > 0 {
+            self.push(" ");
+            self.entries(value, keys, depth + 1)?;
+        }
         Ok(())
     }
 
     /// `Name: message`, and at the top level the first frame of the user's code.
-    fn error(&mut self, value: &Value<'js>, top: bool) -> rquickjs::Result<()> {
+    fn error(&mut self, value: &Value<'js>, top: bool, depth: usize) -> rquickjs::Result<()> {
         let name = self
             .inherited_string(value, "name")?
             .filter(|name| !name.is_empty())
@@ -333,15 +356,16 @@ impl<'js> Render<'_, 'js> {
         } else {
             self.push(&format!("[{head}]"));
         }
-        let keys = self.keys(value, &["stack", "message"])?;
-        if keys.total > 0 {
-            self.push(" ");
-            self.entries(value, keys, 1)?;
-        }
-        Ok(())
+        self.own_entries(value, &["stack", "message", "name"], depth)
     }
 
-    fn array(&mut self, value: &Value<'js>, depth: usize) -> rquickjs::Result<()> {
+    /// `[1, <1 empty item>, 3]`, after `Class(length) ` for an array of a subclass.
+    fn array(
+        &mut self,
+        value: &Value<'js>,
+        class: Option<&str>,
+        depth: usize,
+    ) -> rquickjs::Result<()> {
         let Some(key) = self.key_named("length")? else {
             return Ok(());
         };
@@ -349,7 +373,7 @@ impl<'js> Render<'_, 'js> {
             Some(Slot::Data(length)) => length.as_number().unwrap_or(0.0).max(0.0) as u64,
             _ => 0,
         };
-        if let Some(class) = self.class_name(value)?.filter(|name| name != "Array") {
+        if let Some(class) = class {
             self.push(&format!("{class}({length}) "));
         }
         self.push("[");
@@ -591,19 +615,24 @@ impl<'js> Render<'_, 'js> {
 
     /// An ordinary object, or one of a class without a rendering of its own:
     /// `{a: 1}`, `Point {x: 1}`, `[Object: null prototype] {a: 1}`.
+    /// Its `Symbol.toStringTag` shows in brackets when it says more than the class:
+    /// `Object [Math] {}`, `Object [Generator] {}`.
     fn plain(&mut self, value: &Value<'js>, depth: usize) -> rquickjs::Result<()> {
-        match self.prototype(value) {
-            None => self.push("[Object: null prototype] "),
-            Some(_) => match self.class_name(value)? {
-                Some(name) if name != "Object" => self.push(&format!("{name} ")),
-                Some(_) => {}
-                None => {
-                    let class = class_name_of_id(self.ctx, value);
-                    if let Some(class) = class.filter(|name| name != "Object") {
-                        self.push(&format!("Object [{class}] "));
-                    }
-                }
-            },
+        let class = match self.prototype(value) {
+            None => Some("[Object: null prototype]".to_owned()),
+            Some(_) => self.class_name(value)?,
+        };
+        let tag = match self.to_string_tag(value)? {
+            Some(tag) => Some(tag),
+            None => class_name_of_id(self.ctx, value),
+        };
+        let tag =
+            tag.filter(|tag| !tag.is_empty() && Some(tag) != class.as_ref() && tag != "Object");
+        match (class.as_deref(), tag) {
+            (Some("Object") | None, Some(tag)) => self.push(&format!("Object [{tag}] ")),
+            (Some("Object") | None, None) => {}
+            (Some(class), Some(tag)) => self.push(&format!("{class} [{tag}] ")),
+            (Some(class), None) => self.push(&format!("{class} ")),
         }
         let keys = self.keys(value, &[])?;
         self.entries(value, keys, depth + 1)

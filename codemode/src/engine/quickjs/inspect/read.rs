@@ -4,6 +4,7 @@
 //! The built-in functions the harness captured are the only functions called.
 
 use super::{Render, MAX_ENTRIES, MAX_STRING};
+use rquickjs::atom::PredefinedAtom;
 use rquickjs::function::This;
 use rquickjs::{qjs, Ctx, Function, Value};
 
@@ -331,6 +332,37 @@ impl<'js> Render<'_, 'js> {
             ctx: self.ctx.clone(),
             atom,
         }))
+    }
+
+    /// The string under `Symbol.toStringTag`, as a data property of the object or the
+    /// nearest prototype that has one.
+    pub(super) fn to_string_tag(&mut self, value: &Value<'js>) -> Read<String> {
+        let key = Key {
+            ctx: self.ctx.clone(),
+            // SAFETY: predefined atoms live as long as the runtime; duplicating one
+            // gives this handle its own reference to free.
+            atom: unsafe {
+                qjs::JS_DupAtom(
+                    self.ctx.as_raw().as_ptr(),
+                    PredefinedAtom::SymbolToStringTag as qjs::JSAtom,
+                )
+            },
+        };
+        let mut current = Some(value.clone());
+        for _ in 0..MAX_PROTOTYPES {
+            let Some(object) = current else { break };
+            match self.own(&object, &key)? {
+                Some(Slot::Data(data)) => {
+                    return match data.as_string() {
+                        Some(text) => Ok(Some(self.text(text.as_raw(), MAX_STRING)?.0)),
+                        None => Ok(None),
+                    }
+                }
+                Some(Slot::Accessor { .. }) => return Ok(None),
+                None => current = self.prototype(&object),
+            }
+        }
+        Ok(None)
     }
 
     /// Calls the captured built-in `tool` on `this`.
