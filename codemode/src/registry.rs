@@ -275,7 +275,8 @@ impl Registry {
         self.entries.functions.values()
     }
 
-    /// Every namespace with its description, sorted by name.
+    /// Every namespace with its description (what the instance allows included), sorted
+    /// by name.
     pub fn namespaces(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .namespaces
