@@ -622,7 +622,7 @@ impl<'js> Render<'_, 'js> {
             None => Some("[Object: null prototype]".to_owned()),
             Some(_) => self.class_name(value)?,
         };
-        let tag = match self.to_string_tag(value)? {
+        let tag = match self.string_tag(value)? {
             Some(tag) => Some(tag),
             None => class_name_of_id(self.ctx, value),
         };

@@ -336,7 +336,7 @@ impl<'js> Render<'_, 'js> {
 
     /// The string under `Symbol.toStringTag`, as a data property of the object or the
     /// nearest prototype that has one.
-    pub(super) fn to_string_tag(&mut self, value: &Value<'js>) -> Read<String> {
+    pub(super) fn string_tag(&mut self, value: &Value<'js>) -> Read<String> {
         let key = Key {
             ctx: self.ctx.clone(),
             // SAFETY: predefined atoms live as long as the runtime; duplicating one
