@@ -91,12 +91,59 @@ async fn typescript_errors_keep_the_users_positions() {
 }
 
 #[tokio::test]
-async fn unsupported_typescript_is_a_clear_syntax_error() {
-    let outcome = run("const x = 1;\nenum Color { Red, Green }\nreturn x;").await;
+async fn typescript_that_needs_a_transform_runs() {
+    let code = r#"
+enum Color { Red, Green = 5, Blue }
+const enum Flag { On = 1 }
+namespace Geometry {
+  export const unit = 2;
+  export function double(x: number): number { return x * unit; }
+}
+class Point {
+  constructor(public readonly x: number, private y = 3) {}
+  sum(): number { return this.x + this.y; }
+}
+const n = <number>(Color.Blue as number);
+return [Color.Green, Color[6], Flag.On, Geometry.double(n), new Point(1).sum()];
+"#;
+    assert_eq!(ok(&run(code).await), &json!([5, "Blue", 1, 12, 4]));
+}
+
+#[tokio::test]
+async fn transformed_typescript_keeps_the_users_line_numbers() {
+    let code = "enum Direction {\n  Up = 1,\n  Down,\n}\n\n// the failing call is on line 8\nconst step: Direction = Direction.Down;\n  missing(step);";
+    let error = run(code).await.error.expect("a failure");
+    assert_eq!(error.kind, ErrorKind::Exception);
+    assert_eq!((error.line, error.column), (Some(8), Some(3)), "{error:?}");
+    let code =
+        "class Box { constructor(private item: string) {} }\n\nnew Box('a');\n    undefined.x;";
+    let error = run(code).await.error.expect("a failure");
+    assert_eq!((error.line, error.column), (Some(4), Some(5)), "{error:?}");
+}
+
+#[tokio::test]
+async fn typescript_that_cannot_run_says_what_to_write_instead() {
+    let outcome = run("const x = 1;\nenum E { A }\n@sealed\nclass C {}\nreturn x;").await;
     let error = outcome.error.expect("a failure");
     assert_eq!(error.kind, ErrorKind::Syntax);
-    assert!(error.message.contains("enum"), "{error:?}");
-    assert_eq!(error.line, Some(2));
+    assert!(
+        error
+            .message
+            .contains("call the decorating function yourself"),
+        "{error:?}"
+    );
+    assert_eq!((error.line, error.column), (Some(3), Some(1)));
+    let outcome =
+        run("import type { Row } from './rows';\nconst rows: Row[] = [];\nreturn rows;").await;
+    let error = outcome.error.expect("a failure");
+    assert_eq!(error.kind, ErrorKind::Syntax);
+    assert!(
+        error
+            .message
+            .contains("`import` and `export` do not exist here"),
+        "{error:?}"
+    );
+    assert_eq!(error.line, Some(1));
 }
 
 #[tokio::test]

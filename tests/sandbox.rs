@@ -46,7 +46,7 @@ return { x };
 "#;
     let outcome = run(code).await;
     assert_eq!(ok(&outcome), &json!({ "x": 3 }));
-    assert_eq!(outcome.logs, vec![r#"{"a":1}"#]);
+    assert_eq!(outcome.logs, vec!["{a: 1}"]);
 }
 
 #[tokio::test]

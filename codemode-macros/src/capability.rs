@@ -3,7 +3,9 @@
 //!
 //! Every `async fn` taking `&self` counts, whatever its Rust visibility (what JavaScript
 //! may call is a different question from what Rust code may call); `#[codemode(skip)]`
-//! leaves one out and `#[codemode(name = "...")]` renames it. Other items are untouched.
+//! leaves one out and `#[codemode(name = "...")]` renames it. Other items are untouched,
+//! except one plain `fn(&self)` marked `#[codemode(describe)]`: its text describes the
+//! instance (what it is configured to allow) after the impl block's doc comment.
 
 use crate::attr::{self, Arguments, Kind};
 use crate::docs::Docs;
@@ -11,10 +13,14 @@ use crate::errors::{self, Errors};
 use crate::expand::{self, HostFn};
 use crate::signature::{Owner, Signature};
 use proc_macro2::TokenStream;
-use quote::quote;
-use syn::{ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
+use quote::{quote, quote_spanned};
+use syn::{FnArg, Ident, ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
 
-const METHOD_KEYS: &[(&str, Kind)] = &[("name", Kind::Text), ("skip", Kind::Flag)];
+const METHOD_KEYS: &[(&str, Kind)] = &[
+    ("name", Kind::Text),
+    ("skip", Kind::Flag),
+    ("describe", Kind::Flag),
+];
 
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
@@ -65,16 +71,16 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         Some(text) => text.value(),
         None => Docs::from_attrs(&block.attrs).description,
     };
-    let methods = collect_methods(&mut block, &namespace, &mut errors);
+    let (methods, describe) = collect_methods(&mut block, &namespace, &mut errors);
     match errors.finish() {
         Ok(()) => {
-            let generated = generate(&block, &namespace, &description, &methods);
+            let generated = generate(&block, &namespace, &description, &methods, describe);
             quote!(#block #generated)
         }
         Err(error) => {
             // The impl still implements Capability, without methods, so code that
             // registers it shows no second error.
-            let stub = generate(&block, &namespace, &description, &[]);
+            let stub = generate(&block, &namespace, &description, &[], None);
             let errors = error.to_compile_error();
             quote!(#block #stub #errors)
         }
@@ -88,13 +94,24 @@ struct Method {
     description: String,
 }
 
-/// Checks the methods and strips the `#[codemode(..)]` attributes from them.
-fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -> Vec<Method> {
+/// Checks the methods and strips the `#[codemode(..)]` attributes from them; returns
+/// the host functions and the method that describes the instance, if one is marked.
+fn collect_methods(
+    block: &mut ItemImpl,
+    namespace: &str,
+    errors: &mut Errors,
+) -> (Vec<Method>, Option<Ident>) {
     let mut methods: Vec<Method> = Vec::new();
     let mut names: Vec<(String, LitStr)> = Vec::new();
+    let mut describe: Option<Ident> = None;
     for item in &mut block.items {
         let ImplItem::Fn(method) = item else { continue };
         let arguments = take_method_attrs(method, errors);
+        if arguments.flag("describe") {
+            check_describe(method, &arguments, describe.as_ref(), errors);
+            describe.get_or_insert_with(|| method.sig.ident.clone());
+            continue;
+        }
         if arguments.flag("skip") || method.sig.asyncness.is_none() {
             continue;
         }
@@ -132,7 +149,50 @@ fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -
             description: docs.description,
         });
     }
-    methods
+    (methods, describe)
+}
+
+/// Checks a method marked `#[codemode(describe)]`: called when the capability is
+/// registered, it is a plain `fn name(&self) -> String`, and there is one.
+fn check_describe(
+    method: &ImplItemFn,
+    arguments: &Arguments,
+    first: Option<&Ident>,
+    errors: &mut Errors,
+) {
+    let sig = &method.sig;
+    if let Some(first) = first {
+        errors.at(
+            &sig.ident,
+            format!("only one method describes the instance, and `{first}` already does: remove #[codemode(describe)] from one of them"),
+        );
+    }
+    let other_key =
+        "#[codemode(describe)] takes no other key: a describing method is not a host function";
+    match arguments.text("name") {
+        Some(name) => errors.at(name, other_key),
+        None if arguments.flag("skip") => errors.at(&sig.ident, other_key),
+        None => {}
+    }
+    if let Some(asyncness) = &sig.asyncness {
+        errors.at(
+            asyncness,
+            "a #[codemode(describe)] method runs when the capability is registered, outside any program: make it a plain `fn(&self) -> String`",
+        );
+    }
+    let takes_ref_self = matches!(
+        sig.inputs.first(),
+        Some(FnArg::Receiver(receiver)) if receiver.reference.is_some() && receiver.mutability.is_none()
+    );
+    if !takes_ref_self || sig.inputs.len() != 1 {
+        let message =
+            "a #[codemode(describe)] method takes `&self` alone: `fn describe(&self) -> String`";
+        if sig.inputs.is_empty() {
+            errors.at(&sig.ident, message);
+        } else {
+            errors.at(&sig.inputs, message);
+        }
+    }
 }
 
 /// Removes `#[codemode(..)]` from a method and parses it.
@@ -165,6 +225,7 @@ fn generate(
     namespace: &str,
     description: &str,
     methods: &[Method],
+    describe: Option<Ident>,
 ) -> TokenStream {
     let self_ty = &block.self_ty;
     let private = quote!(::codemode::__private);
@@ -185,6 +246,13 @@ fn generate(
             #host
         }}
     });
+    let instance_description = describe.map(|ident| {
+        quote_spanned! {ident.span()=>
+            fn instance_description(&self) -> ::std::option::Option<::std::string::String> {
+                ::std::option::Option::Some(::std::string::ToString::to_string(&Self::#ident(self)))
+            }
+        }
+    });
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -196,6 +264,8 @@ fn generate(
                 fn description(&self) -> &str {
                     #description
                 }
+
+                #instance_description
 
                 fn functions(self: #private::Arc<Self>) -> ::std::vec::Vec<#private::HostFunction> {
                     ::std::vec![#(#functions),*]

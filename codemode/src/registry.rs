@@ -135,6 +135,14 @@ pub trait Capability: Send + Sync + 'static {
     /// What the capability offers, shown to the model.
     fn description(&self) -> &str;
 
+    /// What this instance is configured to allow (its folders, keys, hosts...), shown to
+    /// the model after the description, in the declarations and in search results, so
+    /// that its first call can be right. `None` by default; `#[codemode::capability]`
+    /// returns the text of the method marked `#[codemode(describe)]`.
+    fn instance_description(&self) -> Option<String> {
+        None
+    }
+
     /// Its methods, each bound to this instance.
     fn functions(self: Arc<Self>) -> Vec<HostFunction>;
 }
@@ -168,9 +176,12 @@ pub enum RegistryError {
 #[derive(Default, Clone)]
 struct Entries {
     functions: BTreeMap<String, HostFunction>,
+    /// Each namespace with its description, the instance's own text included.
     namespaces: BTreeMap<String, String>,
     /// Per namespace, the function that answers calls to names it does not hold.
     fallbacks: BTreeMap<String, HostFunction>,
+    /// The instance descriptions of the namespaces that have one.
+    instances: BTreeMap<String, String>,
 }
 
 /// The set of host functions runs may call. Cheap to clone: clones share the
@@ -229,22 +240,33 @@ impl Registry {
         Ok(self)
     }
 
-    /// Adds every method of a capability under its namespace, with its description.
-    /// Nothing is added when the namespace exists already or any method is refused.
+    /// Adds every method of a capability under its namespace, with its description
+    /// followed by what the instance allows. Nothing is added when the namespace exists
+    /// already or any method is refused.
     pub fn capability<C: Capability>(&mut self, capability: C) -> Result<&mut Self, RegistryError> {
         let capability = Arc::new(capability);
         let namespace = capability.namespace().to_owned();
-        let description = capability.description().to_owned();
         if self.is_namespace(&namespace) {
             return Err(RegistryError::Duplicate { path: namespace });
         }
+        let instance = capability
+            .instance_description()
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty());
+        let description = match (capability.description().trim(), &instance) {
+            (general, Some(instance)) if !general.is_empty() => format!("{general}\n{instance}"),
+            (_, Some(instance)) => instance.clone(),
+            (general, None) => general.to_owned(),
+        };
         let mut staged = self.clone();
         for function in capability.functions() {
             staged.register(function.in_namespace(namespace.clone()))?;
         }
-        Arc::make_mut(&mut staged.entries)
-            .namespaces
-            .insert(namespace, description);
+        let entries = Arc::make_mut(&mut staged.entries);
+        entries.namespaces.insert(namespace.clone(), description);
+        if let Some(instance) = instance {
+            entries.instances.insert(namespace, instance);
+        }
         *self = staged;
         Ok(self)
     }
@@ -271,12 +293,18 @@ impl Registry {
         self.entries.functions.values()
     }
 
-    /// Every namespace with its description, sorted by name.
+    /// Every namespace with its description (what the instance allows included), sorted
+    /// by name.
     pub fn namespaces(&self) -> impl Iterator<Item = (&str, &str)> {
         self.entries
             .namespaces
             .iter()
             .map(|(name, description)| (name.as_str(), description.as_str()))
+    }
+
+    /// What the instance behind `namespace` allows, if it said.
+    pub(crate) fn instance_description(&self, namespace: &str) -> Option<&str> {
+        self.entries.instances.get(namespace).map(String::as_str)
     }
 
     /// Whether `name` is a namespace.

@@ -79,6 +79,16 @@ impl Registry {
                 .and_then(|properties| properties.as_object())
                 .map(|properties| properties.keys().cloned().collect())
                 .unwrap_or_default();
+            // A method found alone still says what its capability allows.
+            let instance = spec
+                .namespace
+                .as_deref()
+                .and_then(|namespace| self.instance_description(namespace));
+            let description = match instance {
+                Some(instance) if spec.description.is_empty() => instance.to_owned(),
+                Some(instance) => format!("{}\n{instance}", spec.description),
+                None => spec.description.clone(),
+            };
             candidates.push(Candidate {
                 hit: SearchHit {
                     name: spec.path(),
@@ -87,7 +97,7 @@ impl Registry {
                     } else {
                         SearchKind::Tool
                     },
-                    description: spec.description.clone(),
+                    description,
                     signature: typescript::signature(spec),
                 },
                 short_name: spec.name.clone(),

@@ -4,7 +4,11 @@
 //! or statements with top-level `await` and `return`. The wrapper always sits on the
 //! user's first line, so line numbers match the user's code and only columns on line 1
 //! shift, by [`PREFIX_LEN`]. TypeScript is stripped to JavaScript by replacing types
-//! with spaces, which keeps every position where the user wrote it.
+//! with spaces, which keeps every position where the user wrote it; what needs more than
+//! erasure (enums, namespaces, parameter properties) is transformed instead, keeping
+//! every line ([`transform`]).
+
+mod transform;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
@@ -69,14 +73,15 @@ pub(crate) fn escape_nul(code: &str) -> Cow<'_, str> {
     }
 }
 
-/// Why TypeScript could not be stripped.
+/// Why TypeScript could not be turned into JavaScript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum StripError {
     /// The code is not TypeScript either.
     Invalid,
     /// The code has more than [`MAX_TYPESCRIPT_TOKENS`] tokens.
     TooLong,
-    /// TypeScript that needs a transform rather than erasure, such as `enum`.
+    /// TypeScript that cannot run in the sandbox, such as an `import` of a module; the
+    /// message says what to write instead.
     Unsupported {
         message: String,
         line: Option<u32>,
@@ -84,11 +89,14 @@ pub(crate) enum StripError {
     },
 }
 
-/// Strips TypeScript types from wrapped code, keeping every position.
+/// JavaScript for wrapped TypeScript. Types are stripped where they stand, which keeps
+/// every position; a program that needs more than that (an `enum`, a `namespace`,
+/// parameter properties, `<T>x` assertions) is transformed, which keeps every line and
+/// the columns of what precedes the first generated code on a line.
 ///
 /// The parser runs on a thread of its own with a stack sized for the longest accepted
 /// program, so no nesting can overflow the caller's stack.
-pub(crate) fn strip_typescript(wrapped: &str) -> Result<String, StripError> {
+pub(crate) fn typescript_to_javascript(wrapped: &str) -> Result<String, StripError> {
     if token_bound(wrapped) > MAX_TYPESCRIPT_TOKENS {
         return Err(StripError::TooLong);
     }
@@ -96,7 +104,7 @@ pub(crate) fn strip_typescript(wrapped: &str) -> Result<String, StripError> {
         let stripper = std::thread::Builder::new()
             .name("codemode-strip".to_owned())
             .stack_size(STRIP_STACK_BYTES)
-            .spawn_scoped(scope, || strip_here(wrapped))
+            .spawn_scoped(scope, || to_javascript_here(wrapped))
             .map_err(|error| StripError::Unsupported {
                 message: format!("the TypeScript stripper could not start: {error}"),
                 line: None,
@@ -121,6 +129,21 @@ fn token_bound(code: &str) -> usize {
     count
 }
 
+fn to_javascript_here(wrapped: &str) -> Result<String, StripError> {
+    match strip_here(wrapped) {
+        // Decorators survive stripping but cannot run.
+        Ok(stripped) if wrapped.contains('@') => transform::check(wrapped).map(|()| stripped),
+        Ok(stripped) => Ok(stripped),
+        Err(refused @ StripError::Unsupported { .. }) => match transform::transform(wrapped) {
+            Err(StripError::Invalid) => Err(refused),
+            transformed => transformed,
+        },
+        // Code that does not parse may be a module, which deserves a better message.
+        Err(StripError::Invalid) => transform::check(wrapped).and(Err(StripError::Invalid)),
+        Err(StripError::TooLong) => Err(StripError::TooLong),
+    }
+}
+
 fn strip_here(wrapped: &str) -> Result<String, StripError> {
     let source_map: Lrc<SourceMap> = Default::default();
     let diagnostics = Arc::new(Mutex::new(Vec::new()));
@@ -131,6 +154,10 @@ fn strip_here(wrapped: &str) -> Result<String, StripError> {
     );
     let options = swc_ts_fast_strip::Options {
         module: Some(false),
+        parser: swc_ecma_parser::TsSyntax {
+            decorators: true,
+            ..Default::default()
+        },
         ..Default::default()
     };
     match swc_ts_fast_strip::operate(&source_map, &handler, wrapped.to_owned(), options) {
@@ -173,6 +200,7 @@ fn strip_here(wrapped: &str) -> Result<String, StripError> {
 
 /// Collects the stripper's diagnostics instead of printing them: in stdio mode stdout
 /// and stderr belong to the host.
+#[derive(Default)]
 struct Diagnostics(Arc<Mutex<Vec<Diagnostic>>>);
 
 /// A diagnostic's message and where it starts.
@@ -199,7 +227,7 @@ mod tests {
     #[test]
     fn stripping_keeps_positions() {
         let wrapped = Form::Statements.wrap("const a: number = 1;\nreturn a as number;");
-        let stripped = strip_typescript(&wrapped).expect("valid TypeScript");
+        let stripped = typescript_to_javascript(&wrapped).expect("valid TypeScript");
         assert_eq!(stripped.len(), wrapped.len());
         assert_eq!(stripped.find("return"), wrapped.find("return"));
         assert!(!stripped.contains("number"));
@@ -220,21 +248,33 @@ mod tests {
             "(".repeat(depth),
             ")".repeat(depth)
         );
-        let stripped = strip_typescript(&Form::Statements.wrap(&code)).expect("valid TypeScript");
+        let stripped =
+            typescript_to_javascript(&Form::Statements.wrap(&code)).expect("valid TypeScript");
         assert!(!stripped.contains("number"));
         let longer = format!("return {}1", "!".repeat(MAX_TYPESCRIPT_TOKENS));
         assert_eq!(
-            strip_typescript(&Form::Statements.wrap(&longer)),
+            typescript_to_javascript(&Form::Statements.wrap(&longer)),
             Err(StripError::TooLong)
         );
     }
 
     #[test]
-    fn enums_are_reported_with_their_position() {
-        let wrapped = Form::Statements.wrap("\nenum Color { Red }\nreturn 1;");
-        match strip_typescript(&wrapped) {
-            Err(StripError::Unsupported { line, .. }) => assert_eq!(line, Some(2)),
-            other => panic!("expected an unsupported-syntax error, got {other:?}"),
-        }
+    fn deep_nesting_is_transformed_without_overflowing_the_stack() {
+        let depth = MAX_TYPESCRIPT_TOKENS / 2 - 20;
+        let code = format!(
+            "enum E {{ A }}\nconst x: number = {}E.A{};",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let javascript =
+            typescript_to_javascript(&Form::Statements.wrap(&code)).expect("valid TypeScript");
+        assert!(!javascript.contains("number"));
+    }
+
+    #[test]
+    fn what_stripping_refuses_is_transformed() {
+        let wrapped = Form::Statements.wrap("const x = 1;\nenum Color { Red }\nreturn Color.Red;");
+        let javascript = typescript_to_javascript(&wrapped).expect("enums are transformed");
+        assert!(!javascript.contains("enum"), "{javascript}");
     }
 }

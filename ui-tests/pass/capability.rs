@@ -25,6 +25,12 @@ impl Counter {
         self.count.store(0, Ordering::SeqCst);
     }
 
+    /// Says where the count stands, after the doc comment.
+    #[codemode(describe)]
+    fn status(&self) -> String {
+        format!("Counting from {}.", self.count.load(Ordering::SeqCst))
+    }
+
     fn new() -> Self {
         Self { count: AtomicU64::new(0) }
     }
@@ -43,10 +49,14 @@ fn main() {
     assert!(registry.get("counter.bump").is_some());
     assert!(registry.get("counter.get").is_some());
     assert!(registry.get("counter.reset").is_none());
+    assert!(registry.get("counter.status").is_none());
     assert_eq!(Counter::LIMIT, 10);
     registry.capability(Plain).expect("a second namespace");
     assert_eq!(
         registry.namespaces().collect::<Vec<_>>(),
-        vec![("counter", "A shared counter."), ("plain", "Given in the attribute.")]
+        vec![
+            ("counter", "A shared counter.\nCounting from 0."),
+            ("plain", "Given in the attribute.")
+        ]
     );
 }

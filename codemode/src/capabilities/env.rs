@@ -25,6 +25,21 @@ impl EnvCapability {
 /// Read allowed environment variables.
 #[crate::capability(namespace = "env")]
 impl EnvCapability {
+    /// The variables this instance allows, for the model.
+    #[codemode(describe)]
+    fn allowed(&self) -> String {
+        if self.allowed.is_empty() {
+            return "No variable is allowed: every call fails.".to_owned();
+        }
+        let keys = self
+            .allowed
+            .iter()
+            .map(|key| format!("`{key}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("Allowed keys: {keys}.")
+    }
+
     /// The value of an allowed environment variable, or `null` when it is not set.
     ///
     /// # Arguments

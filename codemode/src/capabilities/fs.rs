@@ -4,6 +4,7 @@
 //! `..`, absolute paths and symlinks cannot lead out of an allowed folder, including a
 //! symlink swapped in after a check.
 
+use crate::limits::ByteSize;
 use crate::ToolError;
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions};
@@ -273,6 +274,24 @@ impl FsCapability {
 /// Read and write text files inside the allowed folders.
 #[crate::capability(namespace = "fs")]
 impl FsCapability {
+    /// The folders this instance allows and the largest file, for the model.
+    #[codemode(describe)]
+    fn allowed(&self) -> String {
+        if self.roots.is_empty() {
+            return "No folder is allowed: every call fails.".to_owned();
+        }
+        let folders = self
+            .roots
+            .iter()
+            .map(|root| format!("`{}`", root.given))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "Allowed folders: {folders} (relative paths start at the working directory). Files up to {}.",
+            ByteSize(usize::try_from(self.max_bytes).unwrap_or(usize::MAX))
+        )
+    }
+
     /// Reads a UTF-8 text file.
     ///
     /// # Arguments

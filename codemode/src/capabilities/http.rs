@@ -4,6 +4,7 @@
 //! and other spellings of an IP address cannot slip past the allowlist. Redirects are
 //! re-checked at every hop; bodies and time are bounded.
 
+use crate::limits::ByteSize;
 use crate::ToolError;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -168,6 +169,25 @@ fn client(allowlist: &Arc<Allowlist>, timeout: Duration) -> reqwest::Client {
 /// HTTP requests to allowed hosts.
 #[crate::capability(namespace = "http")]
 impl HttpCapability {
+    /// The hosts this instance allows and the largest response, for the model.
+    #[codemode(describe)]
+    fn allowed(&self) -> String {
+        if self.allowlist.given.is_empty() {
+            return "No host is allowed: every call fails.".to_owned();
+        }
+        let hosts = self
+            .allowlist
+            .given
+            .iter()
+            .map(|host| format!("`{host}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "Allowed hosts: {hosts} (http and https; a host given with a port allows that port only). Response bodies up to {}.",
+            ByteSize(self.max_response_bytes)
+        )
+    }
+
     /// Sends an HTTP request to an allowed host and returns the response.
     ///
     /// # Arguments

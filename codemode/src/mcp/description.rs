@@ -48,8 +48,8 @@ How to write the code:
 - Send an async function (`async () => {{ ... }}`), bare statements that may use top-level `await` and `return`, or a single expression.
 - `return` the answer as a JSON value; it comes back as `result` (`undefined` becomes `null`).
 - Every `codemode` function takes one object of named arguments and returns a Promise: `await` it, and run independent calls together with `Promise.all`.
-- `console.log`, `console.warn` and `console.error` output comes back in `logs`.
-- TypeScript is fine: types are removed before the program runs.
+- `console.log`, `console.warn` and `console.error` output comes back in `logs`: strings as they are, other values shown with what they hold (`Map(1) {{\"a\" => 1}}`, `[Getter]`, `... 900 more items`).
+- TypeScript is fine, enums and namespaces included; `import`, `export` and decorators are not.
 - Only ECMAScript, `codemode`, `console` and `setTimeout` exist: no `require`, `import`, `fetch`, `process` or file system.
 - Each run may take {timeout} ms, use {memory} of memory and make {calls} calls.{search_hint}
 

@@ -3,10 +3,11 @@
 //! the loop has not taken yet; [`ForgetPending`] drops them before the runtime goes
 //! away. Timer callbacks live in the harness.
 
+use super::inspect;
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::{ByteSize, Limits};
 use crate::macro_support::json_kind;
-use rquickjs::{Ctx, Exception, Function, Object, Persistent, Promise, Value};
+use rquickjs::{Array, Ctx, Exception, Function, Object, Persistent, Promise, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
@@ -199,6 +200,11 @@ impl Bridge {
         Ok(())
     }
 
+    /// Bytes of console output the program may still print.
+    fn log_room(&self) -> usize {
+        self.log_bytes.saturating_sub(self.logs.borrow().bytes)
+    }
+
     fn set_timer(&self, delay_ms: f64) -> f64 {
         let mut timers = self.timers.borrow_mut();
         timers.next_id += 1;
@@ -233,7 +239,10 @@ pub(super) fn natives<'js>(
     let b = Rc::clone(bridge);
     let log = Function::new(
         ctx.clone(),
-        move |ctx: Ctx<'js>, level: i32, text: String| b.log(&ctx, level, text),
+        move |ctx: Ctx<'js>, level: i32, values: Array<'js>, tools: Object<'js>| {
+            let text = inspect::line(&ctx, &tools, &values, b.log_room())?;
+            b.log(&ctx, level, text)
+        },
     )?;
     let b = Rc::clone(bridge);
     let set_timer = Function::new(ctx.clone(), move |delay: f64| b.set_timer(delay))?;

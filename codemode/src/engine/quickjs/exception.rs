@@ -68,7 +68,7 @@ fn render<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> String {
 
 /// The stack frames that point into the user's code, with line-1 columns corrected
 /// for the wrapper; harness frames are dropped.
-fn user_frames(stack: &str) -> String {
+pub(super) fn user_frames(stack: &str) -> String {
     stack
         .lines()
         .filter(|line| line.contains(FILENAME))

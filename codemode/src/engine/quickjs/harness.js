@@ -6,7 +6,6 @@
   const Err = Error;
   const TypeErr = TypeError;
   const ProxyCtor = Proxy;
-  const WeakSetCtor = WeakSet;
   const apply = Reflect.apply;
   const create = Obj.create;
   const defineProperty = Obj.defineProperty;
@@ -16,11 +15,6 @@
   const isArray = Array.isArray;
   const objectProto = Obj.prototype;
   const hasOwn = objectProto.hasOwnProperty;
-  const stringify = JSON.stringify;
-  const toStr = String;
-  const toWellFormed = String.prototype.toWellFormed;
-  const weakAdd = WeakSetCtor.prototype.add;
-  const weakHas = WeakSetCtor.prototype.has;
 
   class ToolError extends Err {}
   defineProperty(ToolError.prototype, "name", { __proto__: null, value: "ToolError" });
@@ -117,53 +111,45 @@
     return made[0];
   }
 
-  function render(value) {
-    if (typeof value === "string") return value;
-    if (value instanceof Err) {
-      try {
-        return toStr(value.name) + ": " + toStr(value.message);
-      } catch (_) {
-        return "[Error]";
-      }
-    }
-    if (value === undefined) return "undefined";
-    if (typeof value === "function") return "[Function " + (value.name || "anonymous") + "]";
-    if (typeof value === "symbol" || typeof value === "bigint") {
-      return typeof value === "bigint" ? toStr(value) + "n" : toStr(value);
-    }
-    if (value === null || typeof value !== "object") return toStr(value);
-    const seen = new WeakSetCtor();
-    try {
-      const text = stringify(value, function (_key, inner) {
-        if (inner === undefined) return "[undefined]";
-        if (typeof inner === "bigint") return toStr(inner) + "n";
-        if (typeof inner === "function") return "[Function " + (inner.name || "anonymous") + "]";
-        if (typeof inner === "symbol") return toStr(inner);
-        if (inner instanceof Err) return toStr(inner.name) + ": " + toStr(inner.message);
-        if (inner !== null && typeof inner === "object") {
-          if (apply(weakHas, seen, [inner])) return "[Circular]";
-          apply(weakAdd, seen, [inner]);
-        }
-        return inner;
-      });
-      return text === undefined ? toStr(value) : text;
-    } catch (error) {
-      let reason = "it cannot be converted to text";
-      try {
-        reason = toStr(error.name) + ": " + toStr(error.message);
-      } catch (_) {}
-      return "[unprintable " + (isArray(value) ? "array" : "object") + ": " + reason + "]";
-    }
+  // The built-in functions the console's renderer reads maps, sets, dates, regular
+  // expressions, boxed primitives and error stacks with, captured before user code runs.
+  function getter(prototype, key) {
+    return Obj.getOwnPropertyDescriptor(prototype, key).get;
   }
+  const regexpProto = RegExp.prototype;
+  const inspectTools = {
+    __proto__: null,
+    mapSize: getter(Map.prototype, "size"),
+    mapEntries: Map.prototype.entries,
+    mapIteratorNext: getPrototypeOf(new Map().entries()).next,
+    setSize: getter(Set.prototype, "size"),
+    setValues: Set.prototype.values,
+    setIteratorNext: getPrototypeOf(new Set().values()).next,
+    dateToISOString: Date.prototype.toISOString,
+    regexpSource: getter(regexpProto, "source"),
+    regexpFlags: {
+      __proto__: null,
+      d: getter(regexpProto, "hasIndices"),
+      g: getter(regexpProto, "global"),
+      i: getter(regexpProto, "ignoreCase"),
+      m: getter(regexpProto, "multiline"),
+      s: getter(regexpProto, "dotAll"),
+      u: getter(regexpProto, "unicode"),
+      v: getter(regexpProto, "unicodeSets"),
+      y: getter(regexpProto, "sticky"),
+    },
+    errorStack: getter(Err.prototype, "stack"),
+    stringSlice: String.prototype.slice,
+    numberValueOf: Number.prototype.valueOf,
+    stringValueOf: String.prototype.valueOf,
+    booleanValueOf: Boolean.prototype.valueOf,
+    bigIntValueOf: BigInt.prototype.valueOf,
+    symbolValueOf: Symbol.prototype.valueOf,
+  };
 
   function logger(level) {
     return function (...values) {
-      let line = "";
-      for (let i = 0; i < values.length; i++) {
-        if (i > 0) line += " ";
-        line += render(values[i]);
-      }
-      hostLog(level, apply(toWellFormed, line, []));
+      hostLog(level, values, inspectTools);
     };
   }
 

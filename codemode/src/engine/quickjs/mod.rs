@@ -5,6 +5,7 @@ mod allocator;
 mod bridge;
 mod exception;
 mod harness;
+mod inspect;
 mod json_text;
 mod run;
 mod sandbox;

@@ -226,7 +226,7 @@ impl<'a> Run<'a> {
         let mut unsupported = None;
         let mut too_long = false;
         for form in Form::ALL {
-            match source::strip_typescript(&form.wrap(code)) {
+            match source::typescript_to_javascript(&form.wrap(code)) {
                 Ok(stripped) => {
                     if let Ok(function) = self.compile_wrapped(ctx, stripped) {
                         return Ok((function, form));

@@ -1,0 +1,15 @@
+struct Shelf {
+    books: Vec<String>,
+}
+
+/// Books on a shelf.
+#[codemode::capability(namespace = "shelf")]
+impl Shelf {
+    /// What is on the shelf.
+    #[codemode(describe, name = "contents")]
+    fn contents(&self) -> String {
+        self.books.join(", ")
+    }
+}
+
+fn main() {}
