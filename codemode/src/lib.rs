@@ -46,6 +46,7 @@ mod registry;
 mod search;
 mod session;
 mod source;
+mod telemetry;
 mod tool_error;
 mod typescript;
 
@@ -56,7 +57,9 @@ pub use codemode_macros::{capability, tool};
 pub use executor::Executor;
 pub use limits::Limits;
 #[cfg(feature = "mcp")]
-pub use mcp::{CommandLine, ServeError, Server, ServerBuilder, Transport};
+pub use mcp::{
+    CommandLine, HttpOptions, InvalidPattern, ServeError, Server, ServerBuilder, Transport,
+};
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};

@@ -113,6 +113,7 @@ impl HostFunction {
 
     /// Calls the function with a keyword-arguments object.
     pub fn call(&self, args: Value) -> HostFuture {
+        metrics::counter!(crate::telemetry::HOST_CALLS).increment(1);
         (self.handler)(args)
     }
 }

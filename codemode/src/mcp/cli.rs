@@ -1,5 +1,7 @@
 //! The command line of a server started with `codemode::serve!()`.
 
+use super::http::HttpOptions;
+use super::ServeError;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -23,6 +25,10 @@ pub struct CommandLine {
     pub memory_bytes: Option<usize>,
     /// `--help` was given.
     pub help: bool,
+    /// The HTTP flags, except the token, which `--token-env` names.
+    pub http: HttpOptions,
+    /// `--token-env`: the environment variable holding the bearer token.
+    pub token_env: Option<String>,
 }
 
 /// The default HTTP address.
@@ -33,7 +39,7 @@ pub(crate) fn usage(program: &str) -> String {
     format!(
         "Serve codemode's MCP tools (execute, and search when enabled).
 
-Usage: {program} [--stdio | --http ADDR] [--timeout-ms N] [--memory-mb N]
+Usage: {program} [--stdio | --http ADDR [HTTP options]] [--timeout-ms N] [--memory-mb N]
 
 Options:
   --stdio          serve one client over stdin/stdout
@@ -41,7 +47,7 @@ Options:
   --timeout-ms N   wall-clock limit of each run, in milliseconds (default: 30000)
   --memory-mb N    memory limit of each run, in MiB (default: 64)
   -h, --help       print this help
-"
+{HTTP_USAGE}"
     )
 }
 
@@ -53,6 +59,7 @@ impl CommandLine {
         let mut timeout = None;
         let mut memory_bytes = None;
         let mut help = false;
+        let mut http = HttpFlags::default();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -89,7 +96,11 @@ impl CommandLine {
                     memory_bytes = Some(bytes);
                 }
                 "-h" | "--help" => help = true,
-                other => return Err(format!("unknown argument `{other}`; see --help")),
+                other => {
+                    if !http.read(other, &mut value)? {
+                        return Err(format!("unknown argument `{other}`; see --help"));
+                    }
+                }
             }
         }
         let transport = match transport {
@@ -100,12 +111,158 @@ impl CommandLine {
                     .map_err(|_| "bad default address".to_owned())?,
             ),
         };
+        http.check(&transport)?;
         Ok(Self {
             transport,
             timeout,
             memory_bytes,
             help,
+            http: http.options,
+            token_env: http.token_env,
         })
+    }
+}
+
+// The HTTP server's flags.
+
+/// The HTTP flags' part of `--help`.
+const HTTP_USAGE: &str = "
+HTTP options:
+  --token-env VAR         require `Authorization: Bearer <token>` on /mcp and /metrics,
+                          the token being the value of the environment variable VAR;
+                          needed to serve beyond loopback
+  --no-auth               serve beyond loopback without a token: anyone who reaches the
+                          port runs code with this server's capabilities
+  --allowed-origin ORIGIN also accept browser requests from ORIGIN (https://app.example.com,
+                          http://host:*, null); repeatable; http://localhost:*,
+                          http://127.0.0.1:* and http://[::1]:* are always accepted
+  --allowed-host HOST     also accept the Host header HOST (example.com, example.com:8443,
+                          or * for any); repeatable; localhost, 127.0.0.1, [::1] and the
+                          bound address are always accepted
+  --max-body-mb N         largest request body, in MiB (default: 4)
+  --stateless             no sessions: every POST stands alone and gets plain JSON, so
+                          replicas can run behind a load balancer; requests from the
+                          server to the client (such as elicitation) need the default
+                          stateful mode
+  --max-sessions N        most sessions at once; a new one closes the session idle the
+                          longest (default: 1000)
+  --session-idle-secs N   close a session after N seconds without requests, cancelling
+                          its runs (default: 600)
+  --grace-secs N          on SIGTERM or Ctrl-C, answer new requests with 503 and give
+                          runs in flight N seconds to finish before cancelling them
+                          (default: 30)
+";
+
+/// The HTTP flags read so far.
+#[derive(Default)]
+struct HttpFlags {
+    options: HttpOptions,
+    token_env: Option<String>,
+    /// The HTTP flags given, in order, to name them in errors.
+    given: Vec<&'static str>,
+}
+
+impl HttpFlags {
+    /// Reads `flag` (taking its value from `value`) when it is an HTTP flag; `false`
+    /// when it is not one.
+    fn read(
+        &mut self,
+        flag: &str,
+        value: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<bool, String> {
+        let options = std::mem::take(&mut self.options);
+        let (name, options) = match flag {
+            "--token-env" => {
+                let name = value(flag)?;
+                if name.is_empty() || name.contains('=') || name.contains('\0') {
+                    return Err(format!(
+                        "--token-env expects the name of an environment variable, got `{name}`"
+                    ));
+                }
+                self.token_env = Some(name);
+                ("--token-env", options)
+            }
+            "--no-auth" => ("--no-auth", options.no_auth(true)),
+            "--allowed-origin" => (
+                "--allowed-origin",
+                options
+                    .allow_origin(&value(flag)?)
+                    .map_err(|error| format!("--allowed-origin: {error}"))?,
+            ),
+            "--allowed-host" => (
+                "--allowed-host",
+                options
+                    .allow_host(&value(flag)?)
+                    .map_err(|error| format!("--allowed-host: {error}"))?,
+            ),
+            "--max-body-mb" => {
+                let mb = positive(&value(flag)?, flag)?;
+                let bytes = usize::try_from(mb)
+                    .ok()
+                    .and_then(|mb| mb.checked_mul(1024 * 1024))
+                    .ok_or_else(|| format!("--max-body-mb {mb} is too large"))?;
+                ("--max-body-mb", options.max_body_bytes(bytes))
+            }
+            "--stateless" => ("--stateless", options.stateless(true)),
+            "--max-sessions" => {
+                let sessions = positive(&value(flag)?, flag)?;
+                let sessions = usize::try_from(sessions)
+                    .map_err(|_| format!("--max-sessions {sessions} is too large"))?;
+                ("--max-sessions", options.max_sessions(sessions))
+            }
+            "--session-idle-secs" => {
+                let secs = positive(&value(flag)?, flag)?;
+                (
+                    "--session-idle-secs",
+                    options.session_idle(Duration::from_secs(secs)),
+                )
+            }
+            "--grace-secs" => {
+                let text = value(flag)?;
+                let secs = text.parse::<u64>().map_err(|_| {
+                    format!("--grace-secs expects a whole number of seconds, got `{text}`")
+                })?;
+                ("--grace-secs", options.grace(Duration::from_secs(secs)))
+            }
+            _ => {
+                self.options = options;
+                return Ok(false);
+            }
+        };
+        self.options = options;
+        self.given.push(name);
+        Ok(true)
+    }
+
+    /// Checks the HTTP flags against each other and the transport.
+    fn check(&self, transport: &Transport) -> Result<(), String> {
+        let given = |name: &str| self.given.contains(&name);
+        let address = match transport {
+            Transport::Stdio => {
+                return match self.given.first() {
+                    Some(flag) => Err(format!("{flag} applies to --http only, not --stdio")),
+                    None => Ok(()),
+                }
+            }
+            Transport::Http(address) => *address,
+        };
+        if given("--token-env") && given("--no-auth") {
+            return Err("give --token-env VAR or --no-auth, not both".to_owned());
+        }
+        if given("--stateless") {
+            if let Some(flag) = ["--max-sessions", "--session-idle-secs"]
+                .into_iter()
+                .find(|flag| given(flag))
+            {
+                return Err(format!(
+                    "{flag} has no effect with --stateless, which keeps no sessions"
+                ));
+            }
+        }
+        if !address.ip().is_loopback() && !given("--token-env") && !given("--no-auth") {
+            return Err(ServeError::Unauthenticated { address }.to_string());
+        }
+        Ok(())
     }
 }
 
@@ -149,12 +306,90 @@ mod tests {
         assert_eq!(line.transport, Transport::Stdio);
         assert_eq!(line.timeout, Some(Duration::from_millis(500)));
         assert_eq!(line.memory_bytes, Some(16 * 1024 * 1024));
-        let line = parse(&["--http", "0.0.0.0:9000", "--help"]).expect("valid");
+        let line = parse(&["--http", "0.0.0.0:9000", "--no-auth", "--help"]).expect("valid");
         assert_eq!(
             line.transport,
             Transport::Http("0.0.0.0:9000".parse().expect("an address"))
         );
         assert!(line.help);
+    }
+
+    #[test]
+    fn reads_the_http_flags() {
+        let line = parse(&[
+            "--http",
+            "0.0.0.0:9000",
+            "--token-env",
+            "TOKEN",
+            "--allowed-origin",
+            "https://app.example.com",
+            "--allowed-host=mcp.example.com",
+            "--max-body-mb",
+            "8",
+            "--max-sessions",
+            "50",
+            "--session-idle-secs",
+            "60",
+            "--grace-secs",
+            "0",
+        ])
+        .expect("valid");
+        assert_eq!(line.token_env.as_deref(), Some("TOKEN"));
+        let expected = HttpOptions::default()
+            .allow_origin("https://app.example.com")
+            .and_then(|options| options.allow_host("mcp.example.com"))
+            .expect("valid patterns")
+            .max_body_bytes(8 * 1024 * 1024)
+            .max_sessions(50)
+            .session_idle(Duration::from_secs(60))
+            .grace(Duration::ZERO);
+        assert_eq!(line.http, expected);
+        let line = parse(&["--stateless"]).expect("valid");
+        assert_eq!(line.http, HttpOptions::default().stateless(true));
+    }
+
+    #[test]
+    fn bad_http_flags_say_what_was_wrong() {
+        for (args, message) in [
+            (
+                &["--http", "0.0.0.0:9000"][..],
+                "refusing to serve 0.0.0.0:9000 without authentication, as anyone who reaches it could run code: put a token in an environment variable and pass --token-env VAR, or pass --no-auth to serve without one",
+            ),
+            (
+                &["--stdio", "--token-env", "TOKEN"][..],
+                "--token-env applies to --http only, not --stdio",
+            ),
+            (
+                &["--token-env", "TOKEN", "--no-auth"][..],
+                "give --token-env VAR or --no-auth, not both",
+            ),
+            (
+                &["--stateless", "--max-sessions", "5"][..],
+                "--max-sessions has no effect with --stateless, which keeps no sessions",
+            ),
+            (
+                &["--allowed-origin", "example.com"][..],
+                "--allowed-origin: `example.com` is not an origin like https://app.example.com, http://host:8080, http://host:* or null",
+            ),
+            (
+                &["--allowed-host", "a b"][..],
+                "--allowed-host: `a b` is not a host like example.com, example.com:8080, 10.0.0.5, [::1] or *",
+            ),
+            (
+                &["--grace-secs", "-1"][..],
+                "--grace-secs expects a whole number of seconds, got `-1`",
+            ),
+            (
+                &["--max-sessions", "0"][..],
+                "--max-sessions expects a positive whole number, got `0`",
+            ),
+            (
+                &["--token-env", ""][..],
+                "--token-env expects the name of an environment variable, got ``",
+            ),
+        ] {
+            assert_eq!(parse(args).err().as_deref(), Some(message), "{args:?}");
+        }
     }
 
     #[test]
