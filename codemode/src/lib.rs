@@ -81,8 +81,9 @@ pub mod __private {
 
 /// Serves every `#[codemode::tool]` in the binary, plus the capabilities given, as an
 /// MCP server configured from the command line (`--stdio`, `--http ADDR`,
-/// `--timeout-ms N`, `--memory-mb N`, `--help`). Write it as the body of a plain
-/// `fn main()`; it never returns.
+/// `--timeout-ms N`, `--memory-mb N`, the HTTP options such as `--token-env VAR` and
+/// `--stateless`; `--help` lists them). Write it as the body of a plain `fn main()`;
+/// it never returns.
 ///
 /// ```no_run
 /// // The whole body of `fn main()`:

@@ -53,6 +53,7 @@ async fn upkeep(handle: PrometheusHandle) {
 
 /// `GET /metrics`.
 pub(crate) async fn render(State(handle): State<PrometheusHandle>) -> Response {
+    telemetry::publish_sampled();
     (
         [(
             header::CONTENT_TYPE,
