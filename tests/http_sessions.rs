@@ -29,25 +29,8 @@ async fn start_busy_run(
             let _ = response.bytes().await;
         }
     });
-    let burning = process::cpu_over(server.pid(), Duration::from_secs(1)).await;
-    assert!(
-        burning >= Duration::from_millis(250),
-        "the busy run should burn CPU, used {burning:?} in a second"
-    );
+    process::assert_burning(server.pid()).await;
     call
-}
-
-/// Waits until the server has gone quiet: under 100 ms of CPU in a second.
-async fn assert_quiet(server: &HttpServer, after: &str) {
-    let mut used = Duration::MAX;
-    for _ in 0..10 {
-        used = process::cpu_over(server.pid(), Duration::from_secs(1)).await;
-        if used < Duration::from_millis(100) {
-            eprintln!("CPU in the second after {after}: {used:?}");
-            return;
-        }
-    }
-    panic!("the run still burns CPU after {after}: {used:?} in the last second");
 }
 
 async fn metric(server: &HttpServer, line_start: &str) -> Option<f64> {
@@ -78,7 +61,7 @@ async fn a_deleted_session_stops_its_busy_run() {
     let session = raw.open_session().await;
     let call = start_busy_run(&server, &raw, &session).await;
     assert!(raw.delete(&session).await.is_success());
-    assert_quiet(&server, "DELETE").await;
+    process::assert_quiet(server.pid(), "DELETE").await;
     call.abort();
     assert_eq!(
         metric(&server, "codemode_runs_total{outcome=\"cancelled\"}").await,
@@ -108,7 +91,7 @@ async fn an_idle_session_expires_and_its_run_stops() {
     assert_eq!(metric(&server, "codemode_sessions ").await, Some(1.0));
     // The client goes away without a DELETE.
     call.abort();
-    assert_quiet(&server, "the session expired").await;
+    process::assert_quiet(server.pid(), "the session expired").await;
     assert_eq!(
         metric(
             &server,
@@ -179,7 +162,7 @@ async fn an_evicted_session_s_run_stops() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(next.is_some(), "a new session found room");
-    assert_quiet(&server, "the session was evicted").await;
+    process::assert_quiet(server.pid(), "the session was evicted").await;
     assert_eq!(
         status_in(&raw, &abandoned).await,
         reqwest::StatusCode::NOT_FOUND

@@ -62,3 +62,31 @@ pub async fn cpu_over(pid: u32, window: Duration) -> Duration {
     tokio::time::sleep(window).await;
     cpu_time(pid).saturating_sub(before)
 }
+
+/// Waits until the process burns CPU (200 ms or more in a second), as a busy run does;
+/// a loaded machine may take a few seconds to give it that much.
+pub async fn assert_burning(pid: u32) {
+    let mut used = Duration::ZERO;
+    for _ in 0..5 {
+        used = cpu_over(pid, Duration::from_secs(1)).await;
+        if used >= Duration::from_millis(200) {
+            eprintln!("CPU in a second of the busy run: {used:?}");
+            return;
+        }
+    }
+    panic!("the busy run should burn CPU, used {used:?} in the last second");
+}
+
+/// Waits until the process goes quiet (under 100 ms of CPU in a second) after `event`,
+/// for up to ten seconds.
+pub async fn assert_quiet(pid: u32, event: &str) {
+    let mut used = Duration::MAX;
+    for _ in 0..10 {
+        used = cpu_over(pid, Duration::from_secs(1)).await;
+        if used < Duration::from_millis(100) {
+            eprintln!("CPU in the second after {event}: {used:?}");
+            return;
+        }
+    }
+    panic!("the run still burns CPU after {event}: {used:?} in the last second");
+}
