@@ -123,6 +123,23 @@ impl CommandLine {
     }
 }
 
+fn set_transport(slot: &mut Option<Transport>, transport: Transport) -> Result<(), String> {
+    if slot.is_some() {
+        return Err("give one transport: --stdio or --http ADDR".to_owned());
+    }
+    *slot = Some(transport);
+    Ok(())
+}
+
+fn positive(text: &str, name: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(value) if value > 0 => Ok(value),
+        _ => Err(format!(
+            "{name} expects a positive whole number, got `{text}`"
+        )),
+    }
+}
+
 // The HTTP server's flags.
 
 /// The HTTP flags' part of `--help`.
@@ -153,6 +170,19 @@ HTTP options:
                           (default: 30)
 ";
 
+/// The HTTP flags.
+const HTTP_FLAGS: [&str; 9] = [
+    "--token-env",
+    "--no-auth",
+    "--allowed-origin",
+    "--allowed-host",
+    "--max-body-mb",
+    "--stateless",
+    "--max-sessions",
+    "--session-idle-secs",
+    "--grace-secs",
+];
+
 /// The HTTP flags read so far.
 #[derive(Default)]
 struct HttpFlags {
@@ -170,66 +200,59 @@ impl HttpFlags {
         flag: &str,
         value: &mut dyn FnMut(&str) -> Result<String, String>,
     ) -> Result<bool, String> {
+        let Some(&name) = HTTP_FLAGS.iter().find(|name| **name == flag) else {
+            return Ok(false);
+        };
         let options = std::mem::take(&mut self.options);
-        let (name, options) = match flag {
+        self.options = match name {
             "--token-env" => {
-                let name = value(flag)?;
-                if name.is_empty() || name.contains('=') || name.contains('\0') {
+                let variable = value(name)?;
+                if variable.is_empty() || variable.contains('=') || variable.contains('\0') {
                     return Err(format!(
-                        "--token-env expects the name of an environment variable, got `{name}`"
+                        "--token-env expects the name of an environment variable, got `{variable}`"
                     ));
                 }
-                self.token_env = Some(name);
-                ("--token-env", options)
+                self.token_env = Some(variable);
+                options
             }
-            "--no-auth" => ("--no-auth", options.no_auth(true)),
-            "--allowed-origin" => (
-                "--allowed-origin",
-                options
-                    .allow_origin(&value(flag)?)
-                    .map_err(|error| format!("--allowed-origin: {error}"))?,
-            ),
-            "--allowed-host" => (
-                "--allowed-host",
-                options
-                    .allow_host(&value(flag)?)
-                    .map_err(|error| format!("--allowed-host: {error}"))?,
-            ),
+            "--no-auth" => options.no_auth(true),
+            "--allowed-origin" => options
+                .allow_origin(&value(name)?)
+                .map_err(|error| format!("--allowed-origin: {error}"))?,
+            "--allowed-host" => options
+                .allow_host(&value(name)?)
+                .map_err(|error| format!("--allowed-host: {error}"))?,
             "--max-body-mb" => {
-                let mb = positive(&value(flag)?, flag)?;
+                let mb = positive(&value(name)?, name)?;
                 let bytes = usize::try_from(mb)
                     .ok()
                     .and_then(|mb| mb.checked_mul(1024 * 1024))
                     .ok_or_else(|| format!("--max-body-mb {mb} is too large"))?;
-                ("--max-body-mb", options.max_body_bytes(bytes))
+                options.max_body_bytes(bytes)
             }
-            "--stateless" => ("--stateless", options.stateless(true)),
+            "--stateless" => options.stateless(true),
             "--max-sessions" => {
-                let sessions = positive(&value(flag)?, flag)?;
+                let sessions = positive(&value(name)?, name)?;
                 let sessions = usize::try_from(sessions)
                     .map_err(|_| format!("--max-sessions {sessions} is too large"))?;
-                ("--max-sessions", options.max_sessions(sessions))
+                options.max_sessions(sessions)
             }
             "--session-idle-secs" => {
-                let secs = positive(&value(flag)?, flag)?;
-                (
-                    "--session-idle-secs",
-                    options.session_idle(Duration::from_secs(secs)),
-                )
+                let secs = positive(&value(name)?, name)?;
+                options.session_idle(Duration::from_secs(secs))
             }
             "--grace-secs" => {
-                let text = value(flag)?;
+                let text = value(name)?;
                 let secs = text.parse::<u64>().map_err(|_| {
                     format!("--grace-secs expects a whole number of seconds, got `{text}`")
                 })?;
-                ("--grace-secs", options.grace(Duration::from_secs(secs)))
+                options.grace(Duration::from_secs(secs))
             }
             _ => {
                 self.options = options;
                 return Ok(false);
             }
         };
-        self.options = options;
         self.given.push(name);
         Ok(true)
     }
@@ -263,23 +286,6 @@ impl HttpFlags {
             return Err(ServeError::Unauthenticated { address }.to_string());
         }
         Ok(())
-    }
-}
-
-fn set_transport(slot: &mut Option<Transport>, transport: Transport) -> Result<(), String> {
-    if slot.is_some() {
-        return Err("give one transport: --stdio or --http ADDR".to_owned());
-    }
-    *slot = Some(transport);
-    Ok(())
-}
-
-fn positive(text: &str, name: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(value) if value > 0 => Ok(value),
-        _ => Err(format!(
-            "{name} expects a positive whole number, got `{text}`"
-        )),
     }
 }
 

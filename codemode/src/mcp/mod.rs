@@ -86,8 +86,8 @@ impl Server {
     }
 
     /// An axum router serving `/mcp`, `/healthz` and `/metrics` under `options`, to
-    /// mount in an application that runs its own listener (which then also owns
-    /// shutdown).
+    /// mount in an application that runs its own listener, and so decides where it
+    /// listens (give `options` a bearer token beyond loopback) and owns shutdown.
     pub fn router(&self, options: &HttpOptions) -> axum::Router {
         http::router(self.clone(), options)
     }

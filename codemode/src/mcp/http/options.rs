@@ -98,8 +98,8 @@ impl HttpOptions {
         self
     }
 
-    /// The most sessions open at once. A new session beyond it closes the session idle
-    /// the longest; when every session has a request in flight, it gets 503 with
+    /// The most sessions open at once (at least 1). A new session beyond it closes the
+    /// session idle the longest; when every session has a call open, it gets 503 with
     /// `Retry-After`. Default: 1,000.
     pub fn max_sessions(mut self, sessions: usize) -> Self {
         self.max_sessions = sessions.max(1);
