@@ -28,15 +28,16 @@ impl BearerToken {
         self.0.is_empty()
     }
 
-    /// Whether `presented` is the token, in time that depends only on the lengths.
+    /// Whether `presented` is the token, in time that depends only on the lengths. An
+    /// empty token matches nothing.
     fn matches(&self, presented: &[u8]) -> bool {
-        self.0.as_bytes().ct_eq(presented).into()
+        !self.is_empty() && bool::from(self.0.as_bytes().ct_eq(presented))
     }
 }
 
 impl PartialEq for BearerToken {
     fn eq(&self, other: &Self) -> bool {
-        self.matches(other.0.as_bytes())
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
     }
 }
 
@@ -130,6 +131,7 @@ mod tests {
         assert!(!token.matches(b"s3cre"));
         assert!(!token.matches(b"s3cret2"));
         assert!(!token.matches(b""));
+        assert!(!BearerToken::new(String::new()).matches(b""));
         assert_eq!(format!("{token:?}"), "BearerToken(<redacted>)");
     }
 }
