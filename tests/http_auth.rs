@@ -11,9 +11,9 @@ use raw_mcp::{initialize_body, Raw};
 use serde_json::{json, Value};
 use server::{execute, http_client_with_token, HttpServer, Workspace, TOKEN};
 
+/// The example server requiring the token in `CODEMODE_TOKEN`.
 async fn start(workspace: &Workspace, env: &[(&str, &str)]) -> HttpServer {
-    let server = HttpServer::start(workspace.path(), &["--token-env", "CODEMODE_TOKEN"], env).await;
-    server
+    HttpServer::start(workspace.path(), &["--token-env", "CODEMODE_TOKEN"], env).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
