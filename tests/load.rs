@@ -1,47 +1,21 @@
 //! The HTTP server under load: 64 clients × 100 `execute` calls each, mixing normal,
-//! failing and abusive programs, on loopback. Every request is answered, the normal
-//! ones correctly, and afterwards the server's threads, file descriptors and memory
-//! return to near where they started.
+//! failing and abusive programs, on loopback, with bearer-token auth on. Every request
+//! is answered, the normal ones correctly, and afterwards the server's threads, file
+//! descriptors and memory return to near where they started.
 #![cfg(target_os = "linux")]
 
+#[path = "common/process.rs"]
+mod process;
 #[path = "common/server.rs"]
 mod server;
 
+use process::{usage, Usage};
 use serde_json::{json, Value};
-use server::{execute, http_client, http_server, Workspace};
+use server::{execute, http_client_with_token, HttpServer, Workspace, TOKEN};
 use std::time::{Duration, Instant};
 
 const CLIENTS: usize = 64;
 const CALLS_PER_CLIENT: usize = 100;
-
-/// What one process holds, read from /proc.
-#[derive(Debug, Clone, Copy)]
-struct Usage {
-    rss_kib: u64,
-    threads: u64,
-    fds: u64,
-}
-
-fn usage(pid: u32) -> Usage {
-    let status =
-        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("the server's status");
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|number| number.parse().ok())
-            .unwrap_or_else(|| panic!("no {name} in /proc/{pid}/status"))
-    };
-    let fds = std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .expect("the server's descriptors")
-        .count() as u64;
-    Usage {
-        rss_kib: field("VmRSS:"),
-        threads: field("Threads:"),
-        fds,
-    }
-}
 
 /// A program for call `n` and what its answer must be: `Ok(result)` or the error kind.
 fn program(client: usize, n: usize) -> (String, Result<Value, &'static str>) {
@@ -87,13 +61,28 @@ async fn settle(pid: u32, baseline: Usage, give_up: Duration) -> Usage {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_clients_each_making_a_hundred_calls() {
     let workspace = Workspace::new();
-    let (server, url) = http_server(
+    let server = HttpServer::start(
         workspace.path(),
-        &["--timeout-ms", "150", "--memory-mb", "32"],
+        &[
+            "--timeout-ms",
+            "150",
+            "--memory-mb",
+            "32",
+            "--token-env",
+            "CODEMODE_TOKEN",
+        ],
+        &[("CODEMODE_TOKEN", TOKEN)],
     )
     .await;
-    let pid = server.id().expect("the server runs");
-    let warm = http_client(&url).await;
+    let pid = server.pid();
+    let url = server.url.clone();
+    let unauthenticated = reqwest::Client::new()
+        .post(&url)
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(unauthenticated.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let warm = http_client_with_token(&url, TOKEN).await;
     execute(&warm, "1 + 1").await;
     warm.cancel().await.expect("a clean shutdown");
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -103,7 +92,7 @@ async fn sixty_four_clients_each_making_a_hundred_calls() {
     let clients = (0..CLIENTS).map(|client| {
         let url = url.clone();
         tokio::spawn(async move {
-            let session = http_client(&url).await;
+            let session = http_client_with_token(&url, TOKEN).await;
             let mut wrong = Vec::new();
             for n in 0..CALLS_PER_CLIENT {
                 let (code, expected) = program(client, n);

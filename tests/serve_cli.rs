@@ -29,6 +29,15 @@ fn help_lists_the_flags() {
         "--config FILE",
         "--max-description-kb N",
         "127.0.0.1:8000",
+        "--token-env VAR",
+        "--no-auth",
+        "--allowed-origin ORIGIN",
+        "--allowed-host HOST",
+        "--max-body-mb N",
+        "--stateless",
+        "--max-sessions N",
+        "--session-idle-secs N",
+        "--grace-secs N",
     ] {
         assert!(stdout.contains(flag), "missing {flag} in {stdout}");
     }
@@ -55,6 +64,59 @@ fn bad_flags_exit_non_zero_with_one_line() {
         assert_eq!(stderr, message);
         assert!(stdout.is_empty());
     }
+}
+
+#[test]
+fn serving_beyond_loopback_needs_a_token_or_no_auth() {
+    let (code, stdout, stderr) = run(&["--http", "0.0.0.0:0"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert_eq!(
+        stderr,
+        "error: refusing to serve 0.0.0.0:0 without authentication, as anyone who reaches it could run code: put a token in an environment variable and pass --token-env VAR, or pass --no-auth to serve without one\n"
+    );
+}
+
+#[test]
+fn a_token_variable_that_is_unset_or_empty_is_a_clear_error() {
+    for (value, problem) in [(None, "is not set"), (Some(""), "is empty")] {
+        let mut command = Command::new(server::example_binary());
+        command.args([
+            "--http",
+            "127.0.0.1:0",
+            "--token-env",
+            "CODEMODE_TEST_TOKEN",
+        ]);
+        command.env_remove("CODEMODE_TEST_TOKEN");
+        if let Some(value) = value {
+            command.env("CODEMODE_TEST_TOKEN", value);
+        }
+        let output = command.output().expect("the example runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with(&format!(
+                "error: --token-env CODEMODE_TEST_TOKEN: the environment variable CODEMODE_TEST_TOKEN {problem}"
+            )),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn no_auth_beyond_loopback_starts_with_a_warning() {
+    let workspace = server::Workspace::new();
+    let command = server::command(workspace.path(), &["--http", "0.0.0.0:0", "--no-auth"]);
+    let server = server::HttpServer::start_with(command, &[]).await;
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|line| line.contains("serving beyond loopback without authentication (--no-auth)")),
+        "{:?}",
+        server.log()
+    );
 }
 
 #[test]

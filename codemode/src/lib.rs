@@ -46,6 +46,7 @@ mod registry;
 mod search;
 mod session;
 mod source;
+mod telemetry;
 mod tool_error;
 mod typescript;
 #[cfg(feature = "mcp")]
@@ -58,7 +59,9 @@ pub use codemode_macros::{capability, tool};
 pub use executor::Executor;
 pub use limits::Limits;
 #[cfg(feature = "mcp")]
-pub use mcp::{CommandLine, ServeError, Server, ServerBuilder, Transport};
+pub use mcp::{
+    CommandLine, HttpOptions, InvalidPattern, ServeError, Server, ServerBuilder, Transport,
+};
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};
@@ -84,8 +87,9 @@ pub mod __private {
 
 /// Serves every `#[codemode::tool]` in the binary, plus the capabilities given, as an
 /// MCP server configured from the command line (`--stdio`, `--http ADDR`,
-/// `--timeout-ms N`, `--memory-mb N`, `--help`). Write it as the body of a plain
-/// `fn main()`; it never returns.
+/// `--timeout-ms N`, `--memory-mb N`, the HTTP options such as `--token-env VAR` and
+/// `--stateless`; `--help` lists them). Write it as the body of a plain `fn main()`;
+/// it never returns.
 ///
 /// ```no_run
 /// // The whole body of `fn main()`:

@@ -123,3 +123,57 @@ pub enum ErrorKind {
     /// The executor itself failed; this is a bug or a broken environment.
     Internal,
 }
+
+impl ErrorKind {
+    /// The kind's name as it appears in an outcome's JSON: `timeout`, `unknown_tool`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Syntax => "syntax",
+            Self::Exception => "exception",
+            Self::Tool => "tool",
+            Self::UnknownTool => "unknown_tool",
+            Self::Timeout => "timeout",
+            Self::Memory => "memory",
+            Self::Stack => "stack",
+            Self::OutputLimit => "output_limit",
+            Self::ResultTooLarge => "result_too_large",
+            Self::ResultNotJson => "result_not_json",
+            Self::TooManyCalls => "too_many_calls",
+            Self::SourceTooLarge => "source_too_large",
+            Self::Cancelled => "cancelled",
+            Self::InvalidRequest => "invalid_request",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn a_kind_s_name_is_its_json() {
+        for kind in [
+            ErrorKind::Syntax,
+            ErrorKind::Exception,
+            ErrorKind::Tool,
+            ErrorKind::UnknownTool,
+            ErrorKind::Timeout,
+            ErrorKind::Memory,
+            ErrorKind::Stack,
+            ErrorKind::OutputLimit,
+            ErrorKind::ResultTooLarge,
+            ErrorKind::ResultNotJson,
+            ErrorKind::TooManyCalls,
+            ErrorKind::SourceTooLarge,
+            ErrorKind::Cancelled,
+            ErrorKind::InvalidRequest,
+            ErrorKind::Internal,
+        ] {
+            assert_eq!(
+                serde_json::to_value(kind).expect("a kind serializes"),
+                serde_json::json!(kind.as_str())
+            );
+        }
+    }
+}

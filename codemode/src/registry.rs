@@ -113,6 +113,7 @@ impl HostFunction {
 
     /// Calls the function with a keyword-arguments object.
     pub fn call(&self, args: Value) -> HostFuture {
+        crate::telemetry::count_host_call();
         (self.handler)(args)
     }
 }

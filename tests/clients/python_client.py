@@ -1,4 +1,6 @@
-"""Drives the example server with the official MCP Python SDK, over stdio and HTTP.
+"""Drives the example server with the official MCP Python SDK: over stdio, over
+streamable HTTP with a bearer token, over stateless streamable HTTP, and through the
+SDK's HTTP client for the server's refusals (401, 403, 413, 400).
 
 Usage: python python_client.py PATH_TO_mcp_server_BINARY
 
@@ -8,16 +10,21 @@ this script also checks the answers. It exits non-zero on the first mismatch.
 
 import asyncio
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 
+import httpx
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamablehttp_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 BINARY = sys.argv[1]
+TOKEN = "python-sdk-token-3b9f1d"
+MIB = 1024 * 1024
 
 
 async def exercise(session: ClientSession, transport: str) -> int:
@@ -64,27 +71,97 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def over_http() -> int:
-    port = free_port()
-    server = subprocess.Popen([BINARY, "--http", f"127.0.0.1:{port}"], stderr=subprocess.DEVNULL)
-    try:
+class HttpServer:
+    """The example server over HTTP with a bearer token, on a free port."""
+
+    def __init__(self, *flags: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/mcp"
+        environment = dict(os.environ, CODEMODE_TOKEN=TOKEN)
+        command = [BINARY, "--http", f"127.0.0.1:{self.port}", "--token-env", "CODEMODE_TOKEN", *flags]
+        self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=environment)
+
+    def __enter__(self) -> "HttpServer":
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
             except OSError:
                 time.sleep(0.1)
-        async with streamablehttp_client(f"http://127.0.0.1:{port}/mcp") as (read, write, _):
+        raise RuntimeError("the server did not listen")
+
+    def __exit__(self, *_) -> None:
+        self.process.terminate()
+        assert self.process.wait(timeout=30) == 0, "the server drains and exits 0"
+
+
+AUTHORIZATION = {"Authorization": f"Bearer {TOKEN}"}
+
+
+async def over_http(flags: tuple[str, ...], transport: str) -> int:
+    with HttpServer(*flags) as server:
+        async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
             async with ClientSession(read, write) as session:
-                return await exercise(session, "streamable HTTP")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+                return await exercise(session, transport)
+
+
+def http_status_errors(error: BaseException) -> list[httpx.HTTPStatusError]:
+    """The HTTP status errors inside `error`, an exception group from the SDK's tasks."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return [error]
+    found = []
+    for inner in getattr(error, "exceptions", []):
+        found.extend(http_status_errors(inner))
+    return found
+
+
+async def refusals() -> int:
+    """The server's refusals reach the SDK's HTTP client as statuses it can show."""
+    checks = 0
+    with HttpServer("--max-body-mb", "4") as server:
+        json_headers = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+        initialize = {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "python", "version": "1"}}}
+        async with create_mcp_http_client() as http:
+            missing = await http.post(server.url, json=initialize, headers=json_headers)
+            assert missing.status_code == 401, missing
+            assert missing.headers["www-authenticate"].startswith("Bearer"), missing.headers
+            checks += 1
+        async with create_mcp_http_client(headers=AUTHORIZATION) as http:
+            foreign = await http.post(server.url, json=initialize, headers={**json_headers, "origin": "http://evil.example"})
+            assert foreign.status_code == 403, foreign
+            checks += 1
+            response = await http.post(server.url, json=initialize, headers=json_headers)
+            session = response.headers["mcp-session-id"]
+            call = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "execute", "arguments": {"code": "x" * (8 * MIB)}}}
+            too_large = await http.post(server.url, json=call, headers={**json_headers, "mcp-session-id": session})
+            assert too_large.status_code == 413, too_large
+            assert "--max-body-mb" in too_large.json()["error"]["message"], too_large.text
+            checks += 1
+            malformed = await http.post(server.url, content=b"{not json", headers={**json_headers, "mcp-session-id": session})
+            assert malformed.status_code == 400, malformed
+            assert malformed.json()["error"]["code"] == -32700, malformed.text
+            checks += 1
+        # Through the SDK's session, an oversized call ends in the 413, not a reset.
+        try:
+            async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    await asyncio.wait_for(session.call_tool("execute", {"code": "x" * (8 * MIB)}), 60)
+            raise AssertionError("an 8 MiB call was accepted")
+        except BaseException as error:  # noqa: BLE001 - the SDK raises an exception group
+            statuses = [status.response.status_code for status in http_status_errors(error)]
+            assert statuses == [413], repr(error)
+            checks += 1
+    print(f"python sdk refusals over streamable HTTP: {checks} checks passed")
+    return checks
 
 
 async def main() -> None:
-    passed = await over_stdio() + await over_http()
+    passed = await over_stdio()
+    passed += await over_http((), "streamable HTTP with a bearer token")
+    passed += await over_http(("--stateless",), "stateless streamable HTTP with a bearer token")
+    passed += await refusals()
     print(f"python-client: {passed} passed, 0 failed")
 
 

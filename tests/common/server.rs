@@ -3,6 +3,7 @@
 
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::Value;
@@ -72,7 +73,8 @@ impl Workspace {
     }
 }
 
-fn command(cwd: &Path, args: &[&str]) -> Command {
+/// The example server with `args`, run in `cwd`, killed when dropped.
+pub fn command(cwd: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(example_binary());
     command
         .args(args)
@@ -97,34 +99,101 @@ pub async fn stdio_client(cwd: &Path, args: &[&str]) -> Client {
 
 /// The example server over HTTP on a free loopback port with extra `args`, and its URL.
 pub async fn http_server(cwd: &Path, args: &[&str]) -> (Child, String) {
-    let mut all = vec!["--http", "127.0.0.1:0"];
-    all.extend_from_slice(args);
-    let mut child = command(cwd, &all)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("the example server starts");
-    let stderr = child.stderr.take().expect("piped stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.expect("readable stderr") {
-            if let Some(start) = line.find("http://") {
-                return line[start..].trim().to_owned();
+    let server = HttpServer::start(cwd, args, &[]).await;
+    (server.child, server.url)
+}
+
+/// The token the HTTP tests start servers with, in `TOKEN`.
+pub const TOKEN: &str = "test-token-6f1c0e9a5b";
+
+/// An HTTP server process, its `/mcp` URL and everything it wrote to stderr.
+pub struct HttpServer {
+    pub child: Child,
+    pub url: String,
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl HttpServer {
+    /// Starts the example server on a free loopback port with `args` and extra
+    /// environment variables `env`, and waits until it listens.
+    pub async fn start(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut all = vec!["--http", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        Self::start_with(command(cwd, &all), env).await
+    }
+
+    /// Starts `command`, an HTTP server with its `--http` flag, and waits until it listens.
+    pub async fn start_with(mut command: Command, env: &[(&str, &str)]) -> Self {
+        command
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null());
+        let mut child = command.spawn().expect("the example server starts");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+            while let Some(line) = lines.next_line().await.expect("readable stderr") {
+                log.lock().expect("the log").push(line.clone());
+                if let Some(start) = line.find("http://") {
+                    return line[start..].trim().to_owned();
+                }
             }
-        }
-        panic!("the server exited before listening");
-    })
-    .await
-    .expect("the server announces its address");
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, url)
+            panic!(
+                "the server exited before listening: {:?}",
+                log.lock().expect("the log")
+            );
+        })
+        .await
+        .expect("the server announces its address");
+        let kept = std::sync::Arc::clone(&log);
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                kept.lock().expect("the log").push(line);
+            }
+        });
+        Self { child, url, log }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("the server runs")
+    }
+
+    /// The base URL, without `/mcp`.
+    pub fn base(&self) -> &str {
+        self.url.trim_end_matches("/mcp")
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "the server took SIGTERM");
+    }
+
+    /// What the server wrote to stderr so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("the log").clone()
+    }
 }
 
 /// A client talking to an HTTP server at `url`.
 pub async fn http_client(url: &str) -> Client {
     ().serve(StreamableHttpClientTransport::from_uri(url.to_owned()))
+        .await
+        .expect("the MCP handshake succeeds")
+}
+
+/// A client talking to an HTTP server at `url` with the bearer `token`.
+pub async fn http_client_with_token(url: &str, token: &str) -> Client {
+    let config =
+        StreamableHttpClientTransportConfig::with_uri(url.to_owned()).auth_header(token.to_owned());
+    ().serve(StreamableHttpClientTransport::from_config(config))
         .await
         .expect("the MCP handshake succeeds")
 }

@@ -1,5 +1,7 @@
 //! The command line of a server started with `codemode::serve!()`.
 
+use super::http::HttpOptions;
+use super::ServeError;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,6 +34,10 @@ pub struct CommandLine {
     /// Arguments that are not flags (`-` included), in order: a server takes none, a
     /// command such as `codemode run` its program.
     pub operands: Vec<String>,
+    /// The HTTP flags, except the token, which `--token-env` names.
+    pub http: HttpOptions,
+    /// `--token-env`: the environment variable holding the bearer token.
+    pub token_env: Option<String>,
 }
 
 /// The default HTTP address.
@@ -42,7 +48,7 @@ pub(crate) fn usage(program: &str) -> String {
     format!(
         "Serve codemode's MCP tools (execute, and search when enabled).
 
-Usage: {program} [--stdio | --http ADDR] [--config FILE] [--timeout-ms N] [--memory-mb N]
+Usage: {program} [--stdio | --http ADDR [HTTP options]] [--config FILE] [--timeout-ms N] [--memory-mb N]
 
 Options:
   --stdio          serve one client over stdin/stdout
@@ -54,7 +60,7 @@ Options:
                    largest declarations shown in the execute description; over it,
                    only names are listed and search is enabled (default: 16)
   -h, --help       print this help
-"
+{HTTP_USAGE}"
     )
 }
 
@@ -69,6 +75,7 @@ impl CommandLine {
         let mut description_bytes = None;
         let mut help = false;
         let mut operands = Vec::new();
+        let mut http = HttpFlags::default();
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -117,7 +124,11 @@ impl CommandLine {
                 operand if operand == "-" || !operand.starts_with('-') => {
                     operands.push(operand.to_owned());
                 }
-                other => return Err(format!("unknown argument `{other}`; see --help")),
+                other => {
+                    if !http.read(other, &mut value)? {
+                        return Err(format!("unknown argument `{other}`; see --help"));
+                    }
+                }
             }
         }
         let transport = match transport {
@@ -128,6 +139,7 @@ impl CommandLine {
                     .map_err(|_| "bad default address".to_owned())?,
             ),
         };
+        http.check(&transport)?;
         Ok(Self {
             transport,
             timeout,
@@ -136,6 +148,8 @@ impl CommandLine {
             description_bytes,
             help,
             operands,
+            http: http.options,
+            token_env: http.token_env,
         })
     }
 }
@@ -154,6 +168,155 @@ fn positive(text: &str, name: &str) -> Result<u64, String> {
         _ => Err(format!(
             "{name} expects a positive whole number, got `{text}`"
         )),
+    }
+}
+
+// The HTTP server's flags.
+
+/// The HTTP flags' part of `--help`.
+const HTTP_USAGE: &str = "
+HTTP options:
+  --token-env VAR         require `Authorization: Bearer <token>` on /mcp and /metrics,
+                          the token being the value of the environment variable VAR;
+                          needed to serve beyond loopback
+  --no-auth               serve beyond loopback without a token: anyone who reaches the
+                          port runs code with this server's capabilities
+  --allowed-origin ORIGIN also accept browser requests from ORIGIN (https://app.example.com,
+                          http://host:*, null); repeatable; http://localhost:*,
+                          http://127.0.0.1:* and http://[::1]:* are always accepted
+  --allowed-host HOST     also accept the Host header HOST (example.com, example.com:8443,
+                          or * for any); repeatable; localhost, 127.0.0.1, [::1] and the
+                          bound address are always accepted
+  --max-body-mb N         largest request body, in MiB (default: 4)
+  --stateless             no sessions: every POST stands alone and gets plain JSON, so
+                          replicas can run behind a load balancer; requests from the
+                          server to the client (such as elicitation) need the default
+                          stateful mode
+  --max-sessions N        most sessions at once; a new one closes the session idle the
+                          longest (default: 1000)
+  --session-idle-secs N   close a session after N seconds without requests, cancelling
+                          its runs (default: 600)
+  --grace-secs N          on SIGTERM or Ctrl-C, answer new requests with 503 and give
+                          runs in flight N seconds to finish before cancelling them
+                          (default: 30)
+";
+
+/// The HTTP flags.
+const HTTP_FLAGS: [&str; 9] = [
+    "--token-env",
+    "--no-auth",
+    "--allowed-origin",
+    "--allowed-host",
+    "--max-body-mb",
+    "--stateless",
+    "--max-sessions",
+    "--session-idle-secs",
+    "--grace-secs",
+];
+
+/// The HTTP flags read so far.
+#[derive(Default)]
+struct HttpFlags {
+    options: HttpOptions,
+    token_env: Option<String>,
+    /// The HTTP flags given, in order, to name them in errors.
+    given: Vec<&'static str>,
+}
+
+impl HttpFlags {
+    /// Reads `flag` (taking its value from `value`) when it is an HTTP flag; `false`
+    /// when it is not one.
+    fn read(
+        &mut self,
+        flag: &str,
+        value: &mut dyn FnMut(&str) -> Result<String, String>,
+    ) -> Result<bool, String> {
+        let Some(&name) = HTTP_FLAGS.iter().find(|name| **name == flag) else {
+            return Ok(false);
+        };
+        let options = std::mem::take(&mut self.options);
+        self.options = match name {
+            "--token-env" => {
+                let variable = value(name)?;
+                if variable.is_empty() || variable.contains('=') || variable.contains('\0') {
+                    return Err(format!(
+                        "--token-env expects the name of an environment variable, got `{variable}`"
+                    ));
+                }
+                self.token_env = Some(variable);
+                options
+            }
+            "--no-auth" => options.no_auth(true),
+            "--allowed-origin" => options
+                .allow_origin(&value(name)?)
+                .map_err(|error| format!("--allowed-origin: {error}"))?,
+            "--allowed-host" => options
+                .allow_host(&value(name)?)
+                .map_err(|error| format!("--allowed-host: {error}"))?,
+            "--max-body-mb" => {
+                let mb = positive(&value(name)?, name)?;
+                let bytes = usize::try_from(mb)
+                    .ok()
+                    .and_then(|mb| mb.checked_mul(1024 * 1024))
+                    .ok_or_else(|| format!("--max-body-mb {mb} is too large"))?;
+                options.max_body_bytes(bytes)
+            }
+            "--stateless" => options.stateless(true),
+            "--max-sessions" => {
+                let sessions = positive(&value(name)?, name)?;
+                let sessions = usize::try_from(sessions)
+                    .map_err(|_| format!("--max-sessions {sessions} is too large"))?;
+                options.max_sessions(sessions)
+            }
+            "--session-idle-secs" => {
+                let secs = positive(&value(name)?, name)?;
+                options.session_idle(Duration::from_secs(secs))
+            }
+            "--grace-secs" => {
+                let text = value(name)?;
+                let secs = text.parse::<u64>().map_err(|_| {
+                    format!("--grace-secs expects a whole number of seconds, got `{text}`")
+                })?;
+                options.grace(Duration::from_secs(secs))
+            }
+            _ => {
+                self.options = options;
+                return Ok(false);
+            }
+        };
+        self.given.push(name);
+        Ok(true)
+    }
+
+    /// Checks the HTTP flags against each other and the transport.
+    fn check(&self, transport: &Transport) -> Result<(), String> {
+        let given = |name: &str| self.given.contains(&name);
+        let address = match transport {
+            Transport::Stdio => {
+                return match self.given.first() {
+                    Some(flag) => Err(format!("{flag} applies to --http only, not --stdio")),
+                    None => Ok(()),
+                }
+            }
+            Transport::Http(address) => *address,
+        };
+        if given("--token-env") && given("--no-auth") {
+            return Err("give --token-env VAR or --no-auth, not both".to_owned());
+        }
+        if given("--stateless") {
+            if let Some(flag) = ["--max-sessions", "--session-idle-secs"]
+                .into_iter()
+                .find(|flag| given(flag))
+            {
+                return Err(format!(
+                    "{flag} has no effect with --stateless, which keeps no sessions"
+                ));
+            }
+        }
+        if !address.ip().is_loopback() && !given("--token-env") && !given("--no-auth") {
+            return Err(ServeError::Unauthenticated { address }.to_string());
+        }
+        Ok(())
     }
 }
 
@@ -191,12 +354,90 @@ mod tests {
         assert_eq!(line.description_bytes, Some(4096));
         assert_eq!(line.timeout, Some(Duration::from_millis(500)));
         assert_eq!(line.memory_bytes, Some(16 * 1024 * 1024));
-        let line = parse(&["--http", "0.0.0.0:9000", "--help"]).expect("valid");
+        let line = parse(&["--http", "0.0.0.0:9000", "--no-auth", "--help"]).expect("valid");
         assert_eq!(
             line.transport,
             Transport::Http("0.0.0.0:9000".parse().expect("an address"))
         );
         assert!(line.help);
+    }
+
+    #[test]
+    fn reads_the_http_flags() {
+        let line = parse(&[
+            "--http",
+            "0.0.0.0:9000",
+            "--token-env",
+            "TOKEN",
+            "--allowed-origin",
+            "https://app.example.com",
+            "--allowed-host=mcp.example.com",
+            "--max-body-mb",
+            "8",
+            "--max-sessions",
+            "50",
+            "--session-idle-secs",
+            "60",
+            "--grace-secs",
+            "0",
+        ])
+        .expect("valid");
+        assert_eq!(line.token_env.as_deref(), Some("TOKEN"));
+        let expected = HttpOptions::default()
+            .allow_origin("https://app.example.com")
+            .and_then(|options| options.allow_host("mcp.example.com"))
+            .expect("valid patterns")
+            .max_body_bytes(8 * 1024 * 1024)
+            .max_sessions(50)
+            .session_idle(Duration::from_secs(60))
+            .grace(Duration::ZERO);
+        assert_eq!(line.http, expected);
+        let line = parse(&["--stateless"]).expect("valid");
+        assert_eq!(line.http, HttpOptions::default().stateless(true));
+    }
+
+    #[test]
+    fn bad_http_flags_say_what_was_wrong() {
+        for (args, message) in [
+            (
+                &["--http", "0.0.0.0:9000"][..],
+                "refusing to serve 0.0.0.0:9000 without authentication, as anyone who reaches it could run code: put a token in an environment variable and pass --token-env VAR, or pass --no-auth to serve without one",
+            ),
+            (
+                &["--stdio", "--token-env", "TOKEN"][..],
+                "--token-env applies to --http only, not --stdio",
+            ),
+            (
+                &["--token-env", "TOKEN", "--no-auth"][..],
+                "give --token-env VAR or --no-auth, not both",
+            ),
+            (
+                &["--stateless", "--max-sessions", "5"][..],
+                "--max-sessions has no effect with --stateless, which keeps no sessions",
+            ),
+            (
+                &["--allowed-origin", "example.com"][..],
+                "--allowed-origin: `example.com` is not an origin like https://app.example.com, http://host:8080, http://host:* or null",
+            ),
+            (
+                &["--allowed-host", "a b"][..],
+                "--allowed-host: `a b` is not a host like example.com, example.com:8080, 10.0.0.5, [::1] or *",
+            ),
+            (
+                &["--grace-secs", "-1"][..],
+                "--grace-secs expects a whole number of seconds, got `-1`",
+            ),
+            (
+                &["--max-sessions", "0"][..],
+                "--max-sessions expects a positive whole number, got `0`",
+            ),
+            (
+                &["--token-env", ""][..],
+                "--token-env expects the name of an environment variable, got ``",
+            ),
+        ] {
+            assert_eq!(parse(args).err().as_deref(), Some(message), "{args:?}");
+        }
     }
 
     #[test]

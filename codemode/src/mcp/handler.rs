@@ -1,9 +1,11 @@
 //! The MCP protocol side: tool listing and calls.
 
 use super::description::INSTRUCTIONS;
+use super::stop::Stops;
 use super::Server;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
 use crate::search::SearchHit;
+use crate::telemetry::RunRecord;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool, ToolAnnotations,
@@ -56,11 +58,16 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = request.arguments.unwrap_or_default();
+        // A request served by a stateless HTTP server (`--stateless`) comes without a
+        // session (`Stops::of` finds no session stop), so the client cannot answer a
+        // request from the server mid-run: anything that asks the client (elicitation)
+        // must check for the session here and fail with a message saying that it needs
+        // the stateful mode.
         match request.name.as_ref() {
-            "execute" => Ok(self.execute(arguments).await.into()),
+            "execute" => Ok(self.execute(arguments, &Stops::of(&context)).await.into()),
             "search" if self.search_enabled() => Ok(self.search(arguments).into()),
             other => Err(ErrorData::invalid_params(
                 format!(
@@ -128,14 +135,9 @@ impl Server {
         tools
     }
 
-    async fn execute(&self, arguments: JsonObject) -> CallToolResult {
+    async fn execute(&self, arguments: JsonObject, stops: &Stops) -> CallToolResult {
         let outcome = match code_argument(arguments) {
-            Ok(code) => {
-                self.inner
-                    .executor
-                    .execute(&code, &self.inner.catalog.current().registry)
-                    .await
-            }
+            Ok(code) => self.run(&code, stops).await,
             Err(message) => Outcome::failure(
                 ExecError::new(ErrorKind::InvalidRequest, message),
                 Vec::new(),
@@ -150,6 +152,23 @@ impl Server {
         } else {
             CallToolResult::structured_error(value)
         }
+    }
+
+    /// Runs `code` until it finishes or one of `stops` fires; the run is cancelled by
+    /// dropping it.
+    async fn run(&self, code: &str, stops: &Stops) -> Outcome {
+        let offer = self.inner.catalog.current();
+        let record = RunRecord::start();
+        let outcome = tokio::select! {
+            biased;
+            outcome = self.inner.executor.execute(code, &offer.registry) => outcome,
+            reason = stops.fired() => {
+                tracing::info!("{}", reason.message());
+                Outcome::failure(ExecError::new(ErrorKind::Cancelled, reason.message()), Vec::new())
+            }
+        };
+        record.finish(&outcome);
+        outcome
     }
 
     fn search(&self, arguments: JsonObject) -> CallToolResult {

@@ -4,10 +4,13 @@ mod catalog;
 mod cli;
 mod description;
 mod handler;
+mod http;
 mod peers;
 mod serve;
+mod stop;
 
 pub use cli::{CommandLine, Transport};
+pub use http::{HttpOptions, InvalidPattern};
 #[doc(hidden)]
 pub use serve::{serve_command, serve_main, ServeOptions};
 
@@ -75,15 +78,29 @@ impl Server {
         serve::stdio(self).await
     }
 
-    /// Serves streamable HTTP at `http://ADDR/mcp` until Ctrl-C.
+    /// Serves streamable HTTP at `http://ADDR/mcp` with the default [`HttpOptions`]
+    /// until SIGTERM or Ctrl-C, then drains. A non-loopback `address` needs options
+    /// with a bearer token (or `no_auth`): see [`Server::serve_http_with`].
     pub async fn serve_http(self, address: SocketAddr) -> Result<(), ServeError> {
-        serve::http(self, address, serve::shutdown_signal()).await
+        self.serve_http_with(address, HttpOptions::default()).await
     }
 
-    /// An axum router serving streamable HTTP at `/mcp`, to mount in an existing app.
-    /// Only `localhost`-style Host headers are accepted unless `public` is set.
-    pub fn router(&self, public: bool) -> axum::Router {
-        serve::router(self.clone(), public)
+    /// Serves streamable HTTP at `http://ADDR/mcp` with `options` until SIGTERM or
+    /// Ctrl-C; then answers new requests with 503, lets those in flight finish within
+    /// the grace period, cancels the rest and returns.
+    pub async fn serve_http_with(
+        self,
+        address: SocketAddr,
+        options: HttpOptions,
+    ) -> Result<(), ServeError> {
+        http::serve(self, address, options, serve::shutdown_signal()).await
+    }
+
+    /// An axum router serving `/mcp`, `/healthz` and `/metrics` under `options`, to
+    /// mount in an application that runs its own listener, and so decides where it
+    /// listens (give `options` a bearer token beyond loopback) and owns shutdown.
+    pub fn router(&self, options: &HttpOptions) -> axum::Router {
+        http::router(self.clone(), options)
     }
 }
 
@@ -262,4 +279,13 @@ pub enum ServeError {
     /// The transport failed.
     #[error("the MCP transport failed: {0}")]
     Transport(String),
+    /// A non-loopback address without a bearer token or an explicit `no_auth`.
+    #[error("refusing to serve {address} without authentication, as anyone who reaches it could run code: put a token in an environment variable and pass --token-env VAR, or pass --no-auth to serve without one")]
+    Unauthenticated {
+        /// The address asked for.
+        address: SocketAddr,
+    },
+    /// The bearer token is the empty string.
+    #[error("the bearer token is empty; use a long random one")]
+    EmptyToken,
 }

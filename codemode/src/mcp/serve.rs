@@ -1,19 +1,12 @@
 //! Running the server: transports, shutdown, and the `serve!()` entry point.
 
 use super::cli::{self, CommandLine, Transport};
+use super::http::HttpOptions;
 use super::{ServeError, Server, ServerBuilder};
 use crate::limits::Limits;
 use crate::registry::{Capability, RegistryError};
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
-use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::ServiceExt;
-use std::future::Future;
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// Time open HTTP streams get to finish after Ctrl-C.
-const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 pub(super) async fn stdio(server: Server) -> Result<(), ServeError> {
     let running = match server.serve(rmcp::transport::stdio()).await {
@@ -31,54 +24,33 @@ pub(super) async fn stdio(server: Server) -> Result<(), ServeError> {
     Ok(())
 }
 
-pub(super) fn router(server: Server, public: bool) -> axum::Router {
-    let mut config = StreamableHttpServerConfig::default();
-    if public {
-        config = config.disable_allowed_hosts();
-    }
-    let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
-    axum::Router::new().nest_service("/mcp", service)
-}
-
-pub(super) async fn http(
-    server: Server,
-    address: SocketAddr,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), ServeError> {
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|source| ServeError::Bind { address, source })?;
-    let public = !address.ip().is_loopback();
-    if public {
-        tracing::warn!(%address, "listening beyond loopback: any Host header is accepted");
-    }
-    let bound = listener.local_addr().unwrap_or(address);
-    tracing::info!("serving MCP over streamable HTTP at http://{bound}/mcp");
-    let stopping = Arc::new(tokio::sync::Notify::new());
-    let notify = Arc::clone(&stopping);
-    let serving =
-        axum::serve(listener, router(server, public)).with_graceful_shutdown(async move {
-            shutdown.await;
-            notify.notify_one();
-        });
-    tokio::select! {
-        served = serving => served.map_err(|error| ServeError::Transport(error.to_string())),
-        () = async {
-            stopping.notified().await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => Ok(()),
-    }
-}
-
-/// Resolves on Ctrl-C (or never, when the signal cannot be watched).
+/// Resolves on Ctrl-C or SIGTERM (or never, when neither can be watched).
 pub(super) async fn shutdown_signal() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    let interrupted = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        () = interrupted => {}
+        () = terminated() => {}
     }
+}
+
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            terminate.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending().await
 }
 
 type AddCapability = Box<dyn FnOnce(ServerBuilder) -> Result<ServerBuilder, RegistryError>>;
@@ -157,6 +129,13 @@ pub fn serve_command(
         eprintln!("error: unknown argument `{operand}`; see --help");
         return 2;
     }
+    let http = match with_token(line.http, line.token_env.as_deref()) {
+        Ok(http) => http,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
     let config = match crate::upstream::load_config(line.config.as_deref(), options.require_config)
     {
         Ok(config) => config,
@@ -211,7 +190,7 @@ pub fn serve_command(
         let server = builder.build().map_err(|error| error.to_string())?;
         let served = match line.transport {
             Transport::Stdio => server.serve_stdio().await,
-            Transport::Http(address) => http(server, address, shutdown_signal()).await,
+            Transport::Http(address) => server.serve_http_with(address, http).await,
         };
         if let Some(upstreams) = upstreams {
             upstreams.shutdown().await;
@@ -225,5 +204,24 @@ pub fn serve_command(
             eprintln!("error: {error}");
             1
         }
+    }
+}
+
+/// `options` with the bearer token read from the environment variable `name`.
+fn with_token(options: HttpOptions, name: Option<&str>) -> Result<HttpOptions, String> {
+    let Some(name) = name else {
+        return Ok(options);
+    };
+    match std::env::var(name) {
+        Ok(token) if token.is_empty() => Err(format!(
+            "--token-env {name}: the environment variable {name} is empty; put a long random token in it"
+        )),
+        Ok(token) => Ok(options.bearer_token(token)),
+        Err(std::env::VarError::NotPresent) => Err(format!(
+            "--token-env {name}: the environment variable {name} is not set; put a long random token in it"
+        )),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!(
+            "--token-env {name}: the environment variable {name} is not valid UTF-8"
+        )),
     }
 }
