@@ -2,10 +2,14 @@
 //! on SIGTERM.
 #![cfg(unix)]
 
+#[path = "common/cache.rs"]
+mod cache;
 #[path = "common/raw_mcp.rs"]
 mod raw_mcp;
 #[path = "common/server.rs"]
 mod server;
+#[path = "common/upstreams.rs"]
+mod upstreams;
 
 use raw_mcp::{initialize_body, Raw};
 use serde_json::json;
@@ -62,6 +66,33 @@ async fn metrics_count_runs_by_outcome_host_calls_and_sessions() {
         text.contains("codemode_run_duration_seconds_bucket{le=\"0.25\"} 3"),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_upstream_calls_by_server_and_outcome() {
+    let workspace = Workspace::new();
+    let config = workspace.path().join("servers.json");
+    let servers = json!({ "mcpServers": { "fixture": { "command": upstreams::fixture() } } });
+    std::fs::write(&config, servers.to_string()).expect("a config file");
+    let config = config.to_str().expect("a UTF-8 path");
+    let server = HttpServer::start(workspace.path(), &["--config", config], &[]).await;
+    let client = http_client(&server.url).await;
+    let (outcome, failed) = execute(
+        &client,
+        "await codemode.fixture.echo({ text: 'a' });\nawait codemode.fixture.echo({ text: 'b' });\ntry { await codemode.fixture.fail({ why: 'x' }) } catch (e) { return e.message }",
+    )
+    .await;
+    assert!(!failed, "{outcome}");
+    let (_, text) = get(format!("{}/metrics", server.base())).await;
+    for line in [
+        "codemode_upstream_calls_total{server=\"fixture\",outcome=\"success\"} 2",
+        "codemode_upstream_calls_total{server=\"fixture\",outcome=\"tool_error\"} 1",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -51,6 +51,12 @@ pub(crate) const SESSIONS_CLOSED: &str = "codemode_sessions_closed_total";
 #[cfg(feature = "mcp")]
 pub(crate) const HTTP_REJECTED: &str = "codemode_http_rejected_total";
 
+/// Calls to upstream MCP servers, labelled `server` and `outcome`: `success`,
+/// `tool_error` (the upstream answered `isError`), `refused` (a protocol error),
+/// `timeout`, or `unavailable` (not running, or lost mid-call).
+#[cfg(feature = "mcp")]
+pub(crate) const UPSTREAM_CALLS: &str = "codemode_upstream_calls_total";
+
 /// Upper bounds of the run duration histogram's buckets, in seconds.
 #[cfg(feature = "mcp")]
 pub(crate) const RUN_SECONDS_BUCKETS: &[f64] = &[
@@ -80,6 +86,10 @@ pub(crate) fn describe() {
     metrics::describe_counter!(
         SESSIONS_CLOSED,
         "Sessions closed, by reason: ended (deleted by the client), expired, or evicted."
+    );
+    metrics::describe_counter!(
+        UPSTREAM_CALLS,
+        "Calls to upstream MCP servers, by server and outcome: success, tool_error, refused, timeout or unavailable."
     );
     metrics::describe_counter!(
         HTTP_REJECTED,

@@ -6,7 +6,8 @@ use super::client::UpstreamClient;
 use super::config::{UpstreamServer, UpstreamTransport};
 use super::process::{self, ChildProcess, Launch};
 use super::redact::Redactor;
-use rmcp::model::{CallToolRequestParams, Tool};
+use crate::telemetry;
+use rmcp::model::{CallToolRequestParams, JsonObject, Tool};
 use rmcp::service::{RunningService, ServiceError};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::StreamableHttpClientTransport;
@@ -145,37 +146,65 @@ impl Upstream {
             .acquire()
             .await
             .map_err(|_| format!("upstream `{}` is shutting down", self.name()))?;
-        let connection = self.connection().await?;
+        let (outcome, answer) = self.call_connected(tool, path, arguments).await;
+        metrics::counter!(telemetry::UPSTREAM_CALLS, "server" => self.name().to_owned(), "outcome" => outcome)
+            .increment(1);
+        answer
+    }
+
+    /// Makes the call once a permit is held; the outcome label and the answer.
+    async fn call_connected(
+        self: &Arc<Self>,
+        tool: &str,
+        path: &str,
+        arguments: JsonObject,
+    ) -> (&'static str, Result<Value, String>) {
+        let connection = match self.connection().await {
+            Ok(connection) => connection,
+            Err(reason) => return ("unavailable", Err(reason)),
+        };
         let request = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments);
         let timeout = self.server.call_timeout_value();
         // Dropping the call, on timeout or when the run ends, sends
         // `notifications/cancelled` upstream: rmcp's client does so for a dropped call.
         match tokio::time::timeout(timeout, connection.service.call_tool(request)).await {
-            Err(_) => Err(format!(
-                "codemode.{path} did not answer within {} ms",
-                timeout.as_millis()
-            )),
+            Err(_) => (
+                "timeout",
+                Err(format!(
+                    "codemode.{path} did not answer within {} ms",
+                    timeout.as_millis()
+                )),
+            ),
             Ok(Ok(result)) => {
                 *lock(&self.pause) = Duration::ZERO;
-                answer::value(result).map_err(|message| self.redactor.apply(&message))
+                match answer::value(result) {
+                    Ok(value) => ("success", Ok(value)),
+                    Err(message) => ("tool_error", Err(self.redactor.apply(&message))),
+                }
             }
-            Ok(Err(ServiceError::McpError(error))) => Err(self.redactor.apply(&format!(
-                "upstream `{}` refused the call: {}",
-                self.name(),
-                error.message
-            ))),
+            Ok(Err(ServiceError::McpError(error))) => (
+                "refused",
+                Err(self.redactor.apply(&format!(
+                    "upstream `{}` refused the call: {}",
+                    self.name(),
+                    error.message
+                ))),
+            ),
             Ok(Err(error)) => {
                 let lost = matches!(
                     error,
                     ServiceError::TransportClosed | ServiceError::TransportSend(_)
                 );
                 if lost || connection.is_closed() {
-                    Err(self.went_down(&connection).await)
+                    ("unavailable", Err(self.went_down(&connection).await))
                 } else {
-                    Err(self.redactor.apply(&format!(
-                        "upstream `{}` did not answer: {error}",
-                        self.name()
-                    )))
+                    (
+                        "unavailable",
+                        Err(self.redactor.apply(&format!(
+                            "upstream `{}` did not answer: {error}",
+                            self.name()
+                        ))),
+                    )
                 }
             }
         }
