@@ -202,8 +202,10 @@ async fn three_replicas_behind_nginx_lose_no_call_while_each_restarts() {
     }
     let mut restarts = Vec::new();
     let mut drained_calls = 0;
+    let mut finished_before_last_restart = 0;
     for (n, port) in ports.iter().enumerate() {
         let before = done.load(Ordering::Relaxed);
+        finished_before_last_restart = before;
         let stopping = Instant::now();
         replicas[n].terminate();
         let status = tokio::time::timeout(Duration::from_secs(30), replicas[n].child.wait())
@@ -227,7 +229,6 @@ async fn three_replicas_behind_nginx_lose_no_call_while_each_restarts() {
         ));
         tokio::time::sleep(Duration::from_millis(2500)).await;
     }
-    let finished_before_last_restart = done.load(Ordering::Relaxed);
 
     let mut wrong = Vec::new();
     for client in load.await.expect("the load finished") {
