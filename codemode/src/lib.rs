@@ -33,6 +33,7 @@
 extern crate self as codemode;
 
 mod capabilities;
+mod collected;
 mod dispatch;
 mod engine;
 mod executor;
@@ -42,12 +43,14 @@ mod macro_support;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod outcome;
+mod protocol;
 mod registry;
 mod search;
 mod session;
 mod source;
 mod tool_error;
 mod typescript;
+mod value;
 
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
@@ -58,9 +61,10 @@ pub use limits::Limits;
 #[cfg(feature = "mcp")]
 pub use mcp::{CommandLine, ServeError, Server, ServerBuilder, Transport};
 pub use outcome::{ErrorKind, ExecError, Outcome};
+pub use protocol::HostCall;
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};
-pub use session::{Event, HostCall, Session, SessionError};
+pub use session::{Event, Session, SessionError};
 pub use tool_error::ToolError;
 
 /// A tool parameter that takes the whole keyword-arguments object as one struct:

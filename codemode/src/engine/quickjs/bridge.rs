@@ -5,21 +5,14 @@
 
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::{ByteSize, Limits};
-use crate::macro_support::json_kind;
+use crate::protocol::{RunControl, Stop};
+use crate::value;
 use rquickjs::{Ctx, Exception, Function, Object, Persistent, Promise, Value};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Why the run must stop, decided outside of JavaScript's control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stop {
-    Cancelled,
-    Timeout,
-    OutputLimit,
-    TooManyCalls,
-}
 
 /// A host call made by the program and not yet routed.
 pub(super) struct NewCall {
@@ -57,7 +50,7 @@ struct Timers {
 
 /// State shared by the native functions and the run loop.
 pub(super) struct Bridge {
-    pub stop: Rc<Cell<Option<Stop>>>,
+    control: Arc<RunControl>,
     host_calls: usize,
     log_bytes: usize,
     argument_bytes: usize,
@@ -67,9 +60,9 @@ pub(super) struct Bridge {
 }
 
 impl Bridge {
-    pub(super) fn new(limits: &Limits, stop: Rc<Cell<Option<Stop>>>) -> Self {
+    pub(super) fn new(limits: &Limits, control: Arc<RunControl>) -> Self {
         Self {
-            stop,
+            control,
             host_calls: limits.host_calls,
             log_bytes: limits.log_bytes,
             argument_bytes: limits.memory_bytes,
@@ -124,7 +117,7 @@ impl Bridge {
             Ok(Some(other)) => {
                 return Err(Exception::throw_type(
                     ctx,
-                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_kind(&other)),
+                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", value::kind_of(&other)),
                 ))
             }
             Err(unsendable) => {
@@ -151,7 +144,7 @@ impl Bridge {
         };
         let mut calls = self.calls.borrow_mut();
         if calls.made >= self.host_calls {
-            self.stop.set(Some(Stop::TooManyCalls));
+            self.control.stop(Stop::TooManyCalls);
             return Err(Exception::throw_internal(
                 ctx,
                 &format!("the program made more than {} host calls", self.host_calls),
@@ -175,7 +168,7 @@ impl Bridge {
 
     fn log(&self, ctx: &Ctx<'_>, level: i32, text: String) -> rquickjs::Result<()> {
         let mut logs = self.logs.borrow_mut();
-        if self.stop.get() == Some(Stop::OutputLimit) {
+        if self.control.stop_reason() == Some(Stop::OutputLimit) {
             return Ok(());
         }
         let line = match level {
@@ -188,7 +181,7 @@ impl Bridge {
                 "[codemode] output truncated: the program printed more than {} bytes",
                 self.log_bytes
             ));
-            self.stop.set(Some(Stop::OutputLimit));
+            self.control.stop(Stop::OutputLimit);
             return Err(Exception::throw_internal(
                 ctx,
                 "console output limit reached",
