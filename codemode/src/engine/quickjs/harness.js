@@ -70,7 +70,8 @@
   // its path. Nodes of registered paths hold their children as own properties, so the
   // common lookups are plain property reads; any other name reaches the node's
   // prototype, a proxy that makes a node for it. Nodes have no `name` or `length` of
-  // their own, so those are names of host functions too.
+  // their own, so those are names of host functions too. `then` and `toJSON` are not:
+  // `await` and `JSON.stringify` look them up, and registration refuses them.
   const lookups = {
     __proto__: null,
     get(target, key) {
@@ -102,7 +103,6 @@
       let path = "";
       for (let j = 0; j < parts.length; j++) {
         const key = parts[j];
-        if (key === "then" || key === "toJSON") break;
         path = childPath(path, key);
         const child = node(path);
         if (!apply(hasOwn, parent, [key])) {
