@@ -189,3 +189,17 @@ async fn registered_functions_are_listed_and_any_other_name_is_unknown() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_message_with_a_lone_surrogate_is_kept() {
+    let error = run("throw new Error('bad \\ud800 msg \\u0000 end')")
+        .await
+        .error
+        .expect("a failure");
+    assert_eq!(error.message, "Error: bad \u{fffd} msg \u{0} end");
+    let error = run("throw 'thrown \\udc00'")
+        .await
+        .error
+        .expect("a failure");
+    assert_eq!(error.message, "uncaught exception: thrown \u{fffd}");
+}

@@ -3,6 +3,7 @@
 //! the loop has not taken yet; [`ForgetPending`] drops them before the runtime goes
 //! away. Timer callbacks live in the harness.
 
+use super::text;
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::{ByteSize, Limits};
 use crate::protocol::{RunControl, Stop};
@@ -129,7 +130,7 @@ impl Bridge {
                         }
                         caught
                             .as_exception()
-                            .and_then(Exception::message)
+                            .and_then(|error| text::property(error, "message"))
                             .unwrap_or_else(|| "reading them threw a value that is not an Error".to_owned())
                     }
                     Unsendable::Cycle => "they contain a reference to themselves (a cycle); send a tree of plain values".to_owned(),

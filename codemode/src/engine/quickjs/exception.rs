@@ -1,5 +1,6 @@
 //! Turns a thrown JavaScript value into an [`ExecError`] positioned in the user's code.
 
+use super::text;
 use crate::outcome::{ErrorKind, ExecError};
 use crate::source::{FILENAME, PREFIX_LEN};
 use rquickjs::{Ctx, Value};
@@ -14,10 +15,7 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind)
         let shown = render(ctx, thrown);
         return ExecError::new(kind, format!("uncaught exception: {shown}"));
     };
-    let text = |key: &str| -> Option<String> {
-        let value: Value = object.get(key).ok()?;
-        value.as_string()?.to_string().ok()
-    };
+    let text = |key: &str| text::property(object, key);
     let name = text("name").unwrap_or_else(|| "Error".to_owned());
     let message = text("message").unwrap_or_default();
     let stack = text("stack").map(|stack| user_frames(&stack));
@@ -53,8 +51,8 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind)
 
 /// A readable rendering of a thrown value that is not an `Error`.
 fn render<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> String {
-    if let Some(text) = value.as_string().and_then(|s| s.to_string().ok()) {
-        return text;
+    if let Some(string) = value.as_string() {
+        return text::lossy(string);
     }
     match ctx.json_stringify(value) {
         Ok(Some(text)) => text.to_string().unwrap_or_default(),

@@ -11,6 +11,7 @@ mod result;
 mod routing;
 mod run;
 mod sandbox;
+mod text;
 mod to_host;
 mod to_script;
 

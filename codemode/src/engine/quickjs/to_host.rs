@@ -9,6 +9,7 @@
 //! when the value was itself returned by another `toJSON` method.
 
 use super::json_text;
+use super::text;
 use rquickjs::atom::PredefinedAtom;
 use rquickjs::function::This;
 use rquickjs::object::Filter;
@@ -227,13 +228,7 @@ impl<'js> Walk<'_, 'js> {
 
     /// A string's text; lone surrogates, which no Rust string holds, become U+FFFD.
     fn string(&mut self, text: &rquickjs::String<'js>) -> Result<String, Unsendable> {
-        let text = match text.to_string() {
-            Ok(text) => text,
-            Err(_) => match self.by_engine(text.clone().into_value())? {
-                Some(Json::String(text)) => text,
-                _ => return Err(Unsendable::Thrown),
-            },
-        };
+        let text = text::lossy(text);
         self.spend(text.len() + 2)?;
         Ok(text)
     }
