@@ -111,6 +111,40 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
     }
 }
 
+#[tokio::test]
+async fn fs_refuses_paths_that_climb_out_even_through_missing_folders() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let allowed = dir.path().join("allowed");
+    for inside in [
+        "missing/../../outside.txt",
+        "missing/deeper/../../../../../../etc/passwd",
+        "sub/../../outside.txt",
+    ] {
+        for call in [
+            format!("codemode.fs.read({{ path: {:?} }})", allowed.join(inside)),
+            format!(
+                "codemode.fs.write({{ path: {:?}, content: 'x' }})",
+                allowed.join(inside)
+            ),
+            format!("codemode.fs.list({{ path: {:?} }})", allowed.join(inside)),
+        ] {
+            let message = refusal(&registry, &call).await;
+            assert!(
+                message.contains("is outside the allowed folders"),
+                "{call}: {message}"
+            );
+        }
+    }
+    let inside = allowed.join("missing/../text.txt");
+    let call = format!("codemode.fs.read({{ path: {inside:?} }})");
+    assert_eq!(
+        refusal(&registry, &call).await,
+        "fs.read: `".to_owned() + &inside.display().to_string() + "` does not exist",
+        "a path that stays inside is looked up as written"
+    );
+}
+
 #[cfg(unix)]
 #[tokio::test]
 async fn fs_refuses_fifos_without_blocking() {
