@@ -491,3 +491,60 @@ async fn http_refuses_everything_else() {
     .await;
     assert!(message.contains("is not an HTTP method"), "{message}");
 }
+
+/// Set in the child process of the test below.
+const WITHOUT_CA_CERTIFICATES: &str = "CODEMODE_TEST_WITHOUT_CA_CERTIFICATES";
+
+/// Where no CA certificate can be loaded, the http capability cannot build its client:
+/// its requests fail with the reason, instead of the process going down or the
+/// capability falling back to a client without the redirect check and the timeout.
+/// Environment variables are per process, so the check runs in a child process of
+/// this test.
+#[test]
+fn http_requests_without_ca_certificates_fail_with_the_reason() {
+    if std::env::var_os(WITHOUT_CA_CERTIFICATES).is_some() {
+        let mut registry = Registry::new();
+        registry
+            .capability(HttpCapability::new(["127.0.0.1"]))
+            .expect("a namespace");
+        let message = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(refusal(
+                &registry,
+                "codemode.http.fetch({ url: 'http://127.0.0.1:9/' })",
+            ));
+        assert!(
+            message.starts_with(
+                "http.fetch: no request can be sent: the HTTP client could not be built: "
+            ),
+            "{message}"
+        );
+        assert!(message.contains("No CA certificates"), "{message}");
+        return;
+    }
+    let empty = tempfile::tempdir().expect("a temporary folder");
+    let certificates = empty.path().join("none.pem");
+    std::fs::write(&certificates, "").expect("an empty certificate file");
+    let output = std::process::Command::new(std::env::current_exe().expect("this test"))
+        .args([
+            "http_requests_without_ca_certificates_fail_with_the_reason",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(WITHOUT_CA_CERTIFICATES, "1")
+        .env("SSL_CERT_FILE", &certificates)
+        .env("SSL_CERT_DIR", empty.path())
+        .output()
+        .expect("the test runs itself");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("1 passed"),
+        "the child ran the check"
+    );
+}
