@@ -218,3 +218,18 @@ return seen;
         &json!(["cd", "a", "b"])
     );
 }
+
+#[tokio::test]
+async fn a_stack_limit_of_zero_still_stops_recursion() {
+    let code = "function down(n) { return down(n + 1) + 1 }\ndown(0)";
+    let limits = Limits::default().with_stack_bytes(0);
+    assert_eq!(kind_of(limits, code).await, ErrorKind::Stack);
+}
+
+#[tokio::test]
+async fn at_least_one_host_call_is_in_flight() {
+    let limits = Limits::default().with_host_calls_in_flight(0);
+    assert_eq!(limits.host_calls_in_flight(), 1);
+    let outcome = run_with(limits, "codemode.add({ a: 1, b: 2 })").await;
+    assert_eq!(ok(&outcome), &json!(3));
+}

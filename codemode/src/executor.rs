@@ -53,7 +53,7 @@ impl Default for Executor {
 impl Executor {
     /// An executor applying `limits` to every run.
     pub fn new(limits: Limits) -> Self {
-        let engine = Box::new(QuickJs::new(limits.stack_bytes));
+        let engine = Box::new(QuickJs::new(limits.stack_bytes()));
         Self {
             inner: Arc::new(Inner { limits, engine }),
         }
@@ -93,7 +93,7 @@ impl Executor {
                 "codemode runs host functions on tokio: start runs from inside a tokio runtime",
             ));
         };
-        let (host, engine) = protocol::link(self.inner.limits.timeout);
+        let (host, engine) = protocol::link(self.inner.limits.timeout());
         let spec = RunSpec {
             code: code.to_owned(),
             registry: registry.clone(),

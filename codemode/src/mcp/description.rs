@@ -29,9 +29,9 @@ The answer is `{{ success, result, error, logs }}`; when `success` is false, `er
 
 ```ts
 {declarations}```",
-        timeout = limits.timeout.as_millis(),
-        memory = ByteSize(limits.memory_bytes),
-        calls = limits.host_calls,
+        timeout = limits.timeout().as_millis(),
+        memory = ByteSize(limits.memory_bytes()),
+        calls = limits.host_calls(),
         declarations = registry.typescript(),
     )
 }

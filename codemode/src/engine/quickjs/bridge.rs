@@ -64,9 +64,9 @@ impl Bridge {
     pub(super) fn new(limits: &Limits, control: Arc<RunControl>) -> Self {
         Self {
             control,
-            host_calls: limits.host_calls,
-            log_bytes: limits.log_bytes,
-            argument_bytes: limits.memory_bytes,
+            host_calls: limits.host_calls(),
+            log_bytes: limits.log_bytes(),
+            argument_bytes: limits.memory_bytes(),
             calls: RefCell::default(),
             logs: RefCell::default(),
             timers: RefCell::default(),

@@ -59,13 +59,13 @@ impl Run<'_> {
             }
         };
         self.check_stopped()?;
-        if text.len() > self.spec.limits.result_bytes {
+        if text.len() > self.spec.limits.result_bytes() {
             return Err(ExecError::new(
                 ErrorKind::ResultTooLarge,
                 format!(
                     "the result is {} bytes of JSON; the limit is {} bytes: return less data or a summary",
                     text.len(),
-                    self.spec.limits.result_bytes
+                    self.spec.limits.result_bytes()
                 ),
             ));
         }
@@ -103,7 +103,7 @@ impl Run<'_> {
                 ErrorKind::Timeout,
                 format!(
                     "the program did not finish within {} ms ({} host calls and {} timers still pending)",
-                    limits.timeout.as_millis(),
+                    limits.timeout().as_millis(),
                     self.in_flight.len() + self.waiting.len(),
                     self.bridge.pending_timers()
                 ),
@@ -112,21 +112,21 @@ impl Run<'_> {
                 ErrorKind::Memory,
                 format!(
                     "the program used more than its memory limit of {}: work on less data at once",
-                    ByteSize(limits.memory_bytes)
+                    ByteSize(limits.memory_bytes())
                 ),
             ),
             Stop::OutputLimit => ExecError::new(
                 ErrorKind::OutputLimit,
                 format!(
                     "the program printed more than {} bytes of console output: log less, or return data instead",
-                    limits.log_bytes
+                    limits.log_bytes()
                 ),
             ),
             Stop::TooManyCalls => ExecError::new(
                 ErrorKind::TooManyCalls,
                 format!(
                     "the program made more than {} host calls: batch the work into fewer calls",
-                    limits.host_calls
+                    limits.host_calls()
                 ),
             ),
         }

@@ -57,7 +57,7 @@ impl Run<'_> {
     ) -> Result<bool, ExecError> {
         self.bridge.move_new_calls(&mut self.waiting);
         let mut settled = false;
-        while self.in_flight.len() < self.spec.limits.host_calls_in_flight {
+        while self.in_flight.len() < self.spec.limits.host_calls_in_flight() {
             let Some(NewCall {
                 id,
                 target,
@@ -156,7 +156,7 @@ impl Run<'_> {
             &self.spec.runtime,
             function,
             args,
-            self.spec.limits.host_call_timeout,
+            self.spec.limits.host_call_timeout(),
             move |answer| {
                 let _ = reply.send(Inbound::Answer { call_id, answer });
             },

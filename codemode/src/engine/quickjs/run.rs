@@ -29,11 +29,11 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
         outcome.send(result);
     };
     let limits = &spec.limits;
-    if spec.code.len() > limits.source_bytes {
+    if spec.code.len() > limits.source_bytes() {
         let message = format!(
             "the code is {} bytes; the limit is {} bytes: send a shorter program",
             spec.code.len(),
-            limits.source_bytes
+            limits.source_bytes()
         );
         return finished(failure(ErrorKind::SourceTooLarge, message));
     }
@@ -42,18 +42,18 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
         Err(message) => return finished(failure(ErrorKind::Internal, message)),
     };
     let budget = &sandbox.budget;
-    budget.limit(limits.memory_bytes, Arc::clone(&control));
-    if budget.used() > limits.memory_bytes {
+    budget.limit(limits.memory_bytes(), Arc::clone(&control));
+    if budget.used() > limits.memory_bytes() {
         let message = format!(
             "the memory limit of {} is below the {} an empty sandbox takes: raise Limits::memory_bytes",
-            ByteSize(limits.memory_bytes),
+            ByteSize(limits.memory_bytes()),
             ByteSize(budget.used())
         );
         return finished(failure(ErrorKind::Memory, message));
     }
     let runtime = &sandbox.runtime;
-    runtime.set_max_stack_size(limits.stack_bytes);
-    runtime.set_gc_threshold(gc_threshold(limits.memory_bytes));
+    runtime.set_max_stack_size(limits.stack_bytes());
+    runtime.set_gc_threshold(gc_threshold(limits.memory_bytes()));
     {
         let control = Arc::clone(&control);
         let deadline = control.deadline();
