@@ -203,3 +203,32 @@ async fn a_message_with_a_lone_surrogate_is_kept() {
         .expect("a failure");
     assert_eq!(error.message, "uncaught exception: thrown \u{fffd}");
 }
+
+#[tokio::test]
+async fn only_errors_of_failed_calls_count_as_tool_errors() {
+    for code in [
+        "throw Object.assign(new Error('dressed up'), { name: 'ToolError' })",
+        "throw Object.assign(new Error('dressed up'), { name: 'UnknownToolError' })",
+        "const real = await codemode.fail({}).catch((e) => e);\nthrow new real.constructor('forged');",
+    ] {
+        let error = run(code).await.error.expect("a failure");
+        assert_eq!(error.kind, ErrorKind::Exception, "{code}: {error:?}");
+    }
+    let code = "try { await codemode.fail({ why: 'x' }) } catch (e) { throw e }";
+    let error = run(code).await.error.expect("a failure");
+    assert_eq!(error.kind, ErrorKind::Tool, "{error:?}");
+    assert_eq!(error.message, "codemode.fail failed: failed on purpose: x");
+}
+
+#[tokio::test]
+async fn result_failures_are_named_by_what_was_found_not_by_message_text() {
+    for words in ["circular", "BigInt", "recursion limit"] {
+        let code = format!("return {{ toJSON() {{ throw new Error('{words}') }} }}");
+        let error = run(&code).await.error.expect("a failure");
+        assert_eq!(error.kind, ErrorKind::ResultNotJson);
+        assert_eq!(
+            error.message,
+            format!("the result cannot be converted to JSON (Error: {words})")
+        );
+    }
+}

@@ -134,6 +134,8 @@ impl Bridge {
                             .unwrap_or_else(|| "reading them threw a value that is not an Error".to_owned())
                     }
                     Unsendable::Cycle => "they contain a reference to themselves (a cycle); send a tree of plain values".to_owned(),
+                    Unsendable::BigInt => "they contain a BigInt, which JSON cannot represent; convert it with String() or Number()".to_owned(),
+                    Unsendable::Unreadable(error) => format!("the engine wrote JSON for them that cannot be read back: {error}"),
                     Unsendable::TooDeep => format!("they nest more than {} levels of arrays and objects deep; send a flatter value", to_host::MAX_NESTING),
                     Unsendable::TooLarge(bytes) => format!("they take more than {} as JSON, the run's memory limit; send less data per call", ByteSize(bytes)),
                 };
@@ -247,9 +249,15 @@ impl Drop for ForgetPending {
     }
 }
 
+/// Kinds of failed calls understood by the harness's `error`, which its `origin`
+/// gives back for the errors `error` made.
+pub(super) const ANSWER_TOOL_ERROR: i32 = 1;
+pub(super) const ANSWER_UNKNOWN_TOOL: i32 = 2;
+
 /// The functions the harness returns for the run loop.
 pub(super) struct Harness<'js> {
     pub error: Function<'js>,
+    pub origin: Function<'js>,
     pub fire: Function<'js>,
     pub run: Function<'js>,
 }
@@ -258,6 +266,7 @@ impl<'js> Harness<'js> {
     pub(super) fn from_object(object: &Object<'js>) -> rquickjs::Result<Self> {
         Ok(Self {
             error: object.get("error")?,
+            origin: object.get("origin")?,
             fire: object.get("fire")?,
             run: object.get("run")?,
         })

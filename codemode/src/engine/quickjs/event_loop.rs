@@ -10,7 +10,7 @@ use crate::protocol::{Inbound, RunControl, RunEvent, Stop};
 use crate::source::{self, Form, FILENAME};
 use rquickjs::context::EvalOptions;
 use rquickjs::promise::PromiseState;
-use rquickjs::{CatchResultExt, Ctx, Function, Object, Promise, Value};
+use rquickjs::{CatchResultExt, Ctx, Function, Object, Persistent, Promise, Value};
 use serde_json::Value as Json;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -30,6 +30,8 @@ pub(super) struct Run<'a> {
     pub in_flight: HashMap<u64, InFlight>,
     /// Calls made and not yet routed, because as many as allowed are in flight.
     pub waiting: VecDeque<NewCall>,
+    /// The harness's `origin`, once it is installed.
+    pub origin: Option<Persistent<Function<'static>>>,
 }
 
 /// What the loop does after a step.
@@ -58,6 +60,7 @@ impl Run<'_> {
 
     fn drive<'js>(&mut self, ctx: &Ctx<'js>) -> Result<Json, ExecError> {
         let harness = self.install_harness(ctx)?;
+        self.origin = Some(Persistent::save(ctx, harness.origin.clone()));
         let code = source::escape_nul(&self.spec.code);
         let (compiled, form) =
             source::compile(&code, |wrapped| self.compile_wrapped(ctx, wrapped))?;

@@ -5,9 +5,28 @@ use crate::outcome::{ErrorKind, ExecError};
 use crate::source::{FILENAME, PREFIX_LEN};
 use rquickjs::{Ctx, Value};
 
-/// Describes an uncaught exception; `kind` applies unless the error is a tool error,
-/// an unknown-tool error or a stack overflow.
-pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind) -> ExecError {
+/// The message QuickJS gives the `RangeError` of a stack overflow, its only sign.
+const STACK_OVERFLOW: &str = "Maximum call stack size exceeded";
+
+/// Who made a thrown value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// The program, or the engine on its behalf.
+    Program,
+    /// The harness, for a call a host function failed.
+    FailedCall,
+    /// The harness, for a call to a name nothing answers.
+    UnknownCall,
+}
+
+/// Describes an uncaught exception; `kind` applies unless the harness made the error
+/// for a failed call or the engine threw it for a stack overflow.
+pub(super) fn describe<'js>(
+    ctx: &Ctx<'js>,
+    thrown: Value<'js>,
+    kind: ErrorKind,
+    origin: Origin,
+) -> ExecError {
     let Some(object) = thrown
         .as_object()
         .filter(|_| thrown.as_exception().is_some())
@@ -21,11 +40,11 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind)
     let stack = text("stack").map(|stack| user_frames(&stack));
     let position = stack.as_deref().and_then(first_position);
 
-    let kind = match name.as_str() {
-        "ToolError" => ErrorKind::Tool,
-        "UnknownToolError" => ErrorKind::UnknownTool,
-        "RangeError" if message.contains("stack") => ErrorKind::Stack,
-        _ => kind,
+    let kind = match origin {
+        Origin::FailedCall => ErrorKind::Tool,
+        Origin::UnknownCall => ErrorKind::UnknownTool,
+        Origin::Program if name == "RangeError" && message == STACK_OVERFLOW => ErrorKind::Stack,
+        Origin::Program => kind,
     };
     let full_message = match kind {
         ErrorKind::Tool => match text("tool") {

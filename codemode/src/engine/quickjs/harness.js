@@ -6,6 +6,7 @@
   const Err = Error;
   const TypeErr = TypeError;
   const ProxyCtor = Proxy;
+  const WeakMapCtor = WeakMap;
   const WeakSetCtor = WeakSet;
   const apply = Reflect.apply;
   const create = Obj.create;
@@ -21,6 +22,8 @@
   const toWellFormed = String.prototype.toWellFormed;
   const weakAdd = WeakSetCtor.prototype.add;
   const weakHas = WeakSetCtor.prototype.has;
+  const weakGet = WeakMapCtor.prototype.get;
+  const weakSet = WeakMapCtor.prototype.set;
 
   class ToolError extends Err {}
   defineProperty(ToolError.prototype, "name", { __proto__: null, value: "ToolError" });
@@ -30,6 +33,9 @@
   const timers = create(null);
   const nodes = create(null);
   let sealed = false;
+  // The errors this harness made for failed calls, with their status: only these are
+  // tool errors, whatever another error calls itself. Made on the first failed call.
+  let made = null;
 
   function describe(value) {
     if (value === null) return "null";
@@ -207,7 +213,14 @@
     error(status, message, path) {
       const error = status === 1 ? new ToolError(message) : new UnknownToolError(message);
       defineProperty(error, "tool", { __proto__: null, value: path });
+      if (made === null) made = new WeakMapCtor();
+      apply(weakSet, made, [error, status]);
       return error;
+    },
+    // The status `error` made a thrown value with, or 0 when it did not make it.
+    origin(value) {
+      const status = made === null ? undefined : apply(weakGet, made, [value]);
+      return status === undefined ? 0 : status;
     },
     // Called by the host when a timer is due.
     fire(id) {

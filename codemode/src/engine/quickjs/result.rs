@@ -1,9 +1,11 @@
 //! How a run ends: its result converted to JSON under the result limit, the error of
 //! what the program threw, and the error of each limit that stops a run.
 
+use super::bridge::{ANSWER_TOOL_ERROR, ANSWER_UNKNOWN_TOOL};
 use super::event_loop::Run;
-use super::exception;
-use super::json_text;
+use super::exception::{self, Origin};
+use super::json_text::{self, Unreadable};
+use super::to_host::{self, Unsendable};
 use crate::limits::ByteSize;
 use crate::outcome::{ErrorKind, ExecError};
 use crate::protocol::Stop;
@@ -12,6 +14,11 @@ use serde_json::Value as Json;
 
 /// Why a result nested too deeply for the host fails.
 const TOO_DEEP: &str = "the result nests too deeply to convert to JSON: return a flatter value";
+/// Why a result with a cycle fails.
+const CYCLE: &str =
+    "the result contains a cycle, which JSON cannot represent: return a tree of plain values";
+/// Why a result with a BigInt fails.
+const BIG_INT: &str = "the result contains a BigInt, which JSON cannot represent: convert it with String() or Number()";
 
 impl Run<'_> {
     /// Converts the settled result to JSON under the result limit.
@@ -29,7 +36,7 @@ impl Run<'_> {
                 ))
             }
         };
-        let text = match ctx.json_stringify(value).catch(ctx) {
+        let text = match ctx.json_stringify(value.clone()).catch(ctx) {
             Ok(Some(text)) => text.to_string().map_err(|error| {
                 ExecError::new(
                     ErrorKind::ResultNotJson,
@@ -37,26 +44,7 @@ impl Run<'_> {
                 )
             })?,
             Ok(None) => return Ok(Json::Null),
-            Err(caught) => {
-                self.check_stopped()?;
-                let reason =
-                    exception::describe(ctx, caught_value(ctx, caught), ErrorKind::ResultNotJson);
-                self.check_stopped()?;
-                if reason.kind == ErrorKind::Stack {
-                    return Err(ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP));
-                }
-                let hint = if reason.message.contains("circular") {
-                    "the result contains a cycle, which JSON cannot represent: return a tree of plain values"
-                } else if reason.message.to_lowercase().contains("bigint") {
-                    "the result contains a BigInt, which JSON cannot represent: convert it with String() or Number()"
-                } else {
-                    "the result cannot be converted to JSON"
-                };
-                return Err(ExecError::new(
-                    ErrorKind::ResultNotJson,
-                    format!("{hint} ({})", reason.message),
-                ));
-            }
+            Err(caught) => return Err(self.unconvertible(ctx, value, caught)),
         };
         self.check_stopped()?;
         if text.len() > self.spec.limits.result_bytes() {
@@ -69,14 +57,72 @@ impl Run<'_> {
                 ),
             ));
         }
-        json_text::parse(&text).map_err(|error| {
-            let message = if error.to_string().contains("recursion limit") {
-                TOO_DEEP.to_owned()
-            } else {
-                format!("the result is not valid JSON: {error}")
-            };
-            ExecError::new(ErrorKind::ResultNotJson, message)
+        json_text::parse(&text).map_err(|unreadable| match unreadable {
+            Unreadable::TooDeep => ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP),
+            Unreadable::Invalid(error) => ExecError::new(
+                ErrorKind::ResultNotJson,
+                format!("the result is not valid JSON: {error}"),
+            ),
         })
+    }
+
+    /// Why `JSON.stringify` refused the result, found by walking it: the engine's
+    /// exception only says so in words.
+    fn unconvertible<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        value: Value<'js>,
+        caught: CaughtError<'js>,
+    ) -> ExecError {
+        if let Err(stopped) = self.check_stopped() {
+            return stopped;
+        }
+        let limit = self.spec.limits.result_bytes();
+        let thrown = match to_host::to_json(ctx, self.sandbox.classes, limit, value) {
+            Err(Unsendable::Cycle) => return ExecError::new(ErrorKind::ResultNotJson, CYCLE),
+            Err(Unsendable::BigInt) => return ExecError::new(ErrorKind::ResultNotJson, BIG_INT),
+            Err(Unsendable::TooDeep) => return ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP),
+            Err(Unsendable::Thrown) => ctx.catch(),
+            // Reading it again went otherwise: report what `JSON.stringify` threw.
+            Ok(_) | Err(Unsendable::TooLarge(_) | Unsendable::Unreadable(_)) => {
+                caught_value(ctx, caught)
+            }
+        };
+        let origin = self.origin(ctx, &thrown);
+        let reason = exception::describe(ctx, thrown, ErrorKind::ResultNotJson, origin);
+        if let Err(stopped) = self.check_stopped() {
+            return stopped;
+        }
+        if reason.kind == ErrorKind::Stack {
+            return ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP);
+        }
+        ExecError::new(
+            ErrorKind::ResultNotJson,
+            format!(
+                "the result cannot be converted to JSON ({})",
+                reason.message
+            ),
+        )
+    }
+
+    /// Who made a thrown value: the harness's `origin` knows the errors it made.
+    fn origin<'js>(&self, ctx: &Ctx<'js>, thrown: &Value<'js>) -> Origin {
+        let Some(origin) = &self.origin else {
+            return Origin::Program;
+        };
+        let status = origin
+            .clone()
+            .restore(ctx)
+            .and_then(|origin| origin.call::<_, i32>((thrown.clone(),)));
+        match status {
+            Ok(ANSWER_TOOL_ERROR) => Origin::FailedCall,
+            Ok(ANSWER_UNKNOWN_TOOL) => Origin::UnknownCall,
+            Ok(_) => Origin::Program,
+            Err(_) => {
+                ctx.catch();
+                Origin::Program
+            }
+        }
     }
 
     /// Fails with the reason the run was stopped, if it was.
@@ -143,8 +189,9 @@ impl Run<'_> {
                 ExecError::new(ErrorKind::Internal, format!("engine error: {error}"))
             }
             other => {
-                let described =
-                    exception::describe(ctx, caught_value(ctx, other), ErrorKind::Exception);
+                let thrown = caught_value(ctx, other);
+                let origin = self.origin(ctx, &thrown);
+                let described = exception::describe(ctx, thrown, ErrorKind::Exception, origin);
                 // Describing runs the program's getters, which may hit a limit themselves.
                 self.check_stopped().err().unwrap_or(described)
             }

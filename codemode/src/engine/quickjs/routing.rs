@@ -2,7 +2,7 @@
 //! tokio runtime, or to the host itself as an event; and how their answers settle the
 //! calls' promises.
 
-use super::bridge::{Harness, NewCall, Resolvers};
+use super::bridge::{Harness, NewCall, Resolvers, ANSWER_TOOL_ERROR, ANSWER_UNKNOWN_TOOL};
 use super::event_loop::Run;
 use super::to_script::{self, Unbuildable};
 use crate::dispatch::{self, Started};
@@ -13,10 +13,6 @@ use crate::registry::HostFunction;
 use rquickjs::{CatchResultExt, CaughtError, Ctx, Value};
 use serde_json::Value as Json;
 use tokio::task::AbortHandle;
-
-/// Kinds of failed calls understood by the harness's `error`.
-pub(super) const ANSWER_TOOL_ERROR: i32 = 1;
-pub(super) const ANSWER_UNKNOWN_TOOL: i32 = 2;
 
 /// A call whose promise is not settled yet: the path it was made to and the functions
 /// that settle it.

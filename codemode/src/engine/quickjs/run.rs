@@ -82,6 +82,7 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
         events,
         in_flight: HashMap::new(),
         waiting: VecDeque::new(),
+        origin: None,
     };
     let outcome = sandbox.context.with(|ctx| run.execute(&ctx));
     run.abort_in_flight();
