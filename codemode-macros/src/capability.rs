@@ -12,7 +12,7 @@ use crate::expand::{self, HostFn};
 use crate::signature::{Owner, Signature};
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::{ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
+use syn::{Attribute, ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
 
 const METHOD_KEYS: &[(&str, Kind)] = &[("name", Kind::Text), ("skip", Kind::Flag)];
 
@@ -94,8 +94,17 @@ fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -
     let mut names: Vec<(String, LitStr)> = Vec::new();
     for item in &mut block.items {
         let ImplItem::Fn(method) = item else { continue };
-        let arguments = take_method_attrs(method, errors);
-        if arguments.flag("skip") || method.sig.asyncness.is_none() {
+        let (attribute, arguments) = take_method_attrs(method, errors);
+        if method.sig.asyncness.is_none() {
+            if let Some(attribute) = attribute {
+                errors.at(
+                    attribute,
+                    "#[codemode(..)] applies to the `async fn` methods that become host functions, and this method is not async: make it `async fn`, or remove the attribute",
+                );
+            }
+            continue;
+        }
+        if arguments.flag("skip") {
             continue;
         }
         let docs = Docs::from_attrs(&method.attrs);
@@ -135,29 +144,44 @@ fn collect_methods(block: &mut ItemImpl, namespace: &str, errors: &mut Errors) -
     methods
 }
 
-/// Removes `#[codemode(..)]` from a method and parses it.
-fn take_method_attrs(method: &mut ImplItemFn, errors: &mut Errors) -> Arguments {
-    let mut found = Arguments::default();
+/// Removes `#[codemode(..)]` from a method and parses it; returns the attribute too.
+fn take_method_attrs(
+    method: &mut ImplItemFn,
+    errors: &mut Errors,
+) -> (Option<Attribute>, Arguments) {
+    let mut found: Option<(Attribute, Arguments)> = None;
     let mut kept = Vec::new();
     for attr in method.attrs.drain(..) {
         if !attr.path().is_ident("codemode") {
             kept.push(attr);
             continue;
         }
-        match attr.meta.require_list() {
-            Ok(list) => {
-                found = Arguments::parse(
-                    list.tokens.clone(),
-                    "#[codemode(..)] on a method",
-                    METHOD_KEYS,
-                    errors,
-                )
-            }
-            Err(error) => errors.push(error),
+        if found.is_some() {
+            errors.at(
+                &attr,
+                "#[codemode(..)] is given twice on this method: write its keys in one, e.g. #[codemode(name = \"...\")]",
+            );
+            continue;
         }
+        let arguments = match attr.meta.require_list() {
+            Ok(list) => Arguments::parse(
+                list.tokens.clone(),
+                "#[codemode(..)] on a method",
+                METHOD_KEYS,
+                errors,
+            ),
+            Err(error) => {
+                errors.push(error);
+                Arguments::default()
+            }
+        };
+        found = Some((attr, arguments));
     }
     method.attrs = kept;
-    found
+    match found {
+        Some((attr, arguments)) => (Some(attr), arguments),
+        None => (None, Arguments::default()),
+    }
 }
 
 fn generate(
