@@ -54,7 +54,7 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
         ),
         (
             format!("codemode.fs.read({{ path: {:?} }})", path("big.txt")),
-            "the limit is 1000 bytes",
+            "is 2 KiB; the limit is 1 KiB",
         ),
         (
             format!("codemode.fs.read({{ path: {:?} }})", path("missing.txt")),
@@ -83,7 +83,7 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
                 "codemode.fs.write({{ path: {:?}, content: 'x'.repeat(2000) }})",
                 path("new.txt")
             ),
-            "the limit is 1000 bytes",
+            "is 2 KiB; the limit is 1 KiB",
         ),
         (
             format!(
@@ -440,7 +440,7 @@ async fn http_refuses_everything_else() {
         (format!("http://127.0.0.1:{port}/loop"), "redirects"),
         (
             format!("http://127.0.0.1:{port}/big"),
-            "larger than the limit of 100000 bytes",
+            "larger than the limit of 98 KiB",
         ),
         (format!("http://127.0.0.1:{port}/slow"), "timed out"),
         (

@@ -159,6 +159,13 @@ impl Limits {
 /// in KiB, rounded up.
 pub(crate) struct ByteSize(pub usize);
 
+impl ByteSize {
+    /// A count of bytes given as a `u64`, such as a file's length.
+    pub(crate) fn of(bytes: u64) -> Self {
+        Self(usize::try_from(bytes).unwrap_or(usize::MAX))
+    }
+}
+
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const MIB: usize = 1024 * 1024;

@@ -4,6 +4,7 @@
 //! `..`, absolute paths and symlinks cannot lead out of an allowed folder, including a
 //! symlink swapped in after a check.
 
+use crate::limits::ByteSize;
 use crate::ToolError;
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions};
@@ -186,8 +187,9 @@ impl FsCapability {
 
     fn too_large(&self, method: &str, path: &str, size: u64) -> ToolError {
         ToolError::new(format!(
-            "fs.{method}: `{path}` is {size} bytes; the limit is {} bytes",
-            self.max_bytes
+            "fs.{method}: `{path}` is {}; the limit is {}",
+            ByteSize::of(size),
+            ByteSize::of(self.max_bytes)
         ))
     }
 

@@ -4,6 +4,7 @@
 //! and other spellings of an IP address cannot slip past the allowlist. Redirects are
 //! re-checked at every hop; bodies and time are bounded.
 
+use crate::limits::ByteSize;
 use crate::ToolError;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -261,8 +262,8 @@ impl HttpCapability {
 impl HttpCapability {
     fn too_large(&self) -> ToolError {
         ToolError::new(format!(
-            "http.fetch: the response body is larger than the limit of {} bytes",
-            self.max_response_bytes
+            "http.fetch: the response body is larger than the limit of {}",
+            ByteSize(self.max_response_bytes)
         ))
     }
 }

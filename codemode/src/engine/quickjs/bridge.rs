@@ -181,8 +181,8 @@ impl Bridge {
         };
         if logs.bytes + line.len() > self.log_bytes {
             logs.lines.push(format!(
-                "[codemode] output truncated: the program printed more than {} bytes",
-                self.log_bytes
+                "[codemode] output truncated: the program printed more than {}",
+                ByteSize(self.log_bytes)
             ));
             self.control.stop(Stop::OutputLimit);
             return Err(Exception::throw_internal(

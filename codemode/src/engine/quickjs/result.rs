@@ -51,9 +51,9 @@ impl Run<'_> {
             return Err(ExecError::new(
                 ErrorKind::ResultTooLarge,
                 format!(
-                    "the result is {} bytes of JSON; the limit is {} bytes: return less data or a summary",
-                    text.len(),
-                    self.spec.limits.result_bytes()
+                    "the result is {} of JSON; the limit is {}: return less data or a summary",
+                    ByteSize(text.len()),
+                    ByteSize(self.spec.limits.result_bytes())
                 ),
             ));
         }
@@ -164,8 +164,8 @@ impl Run<'_> {
             Stop::OutputLimit => ExecError::new(
                 ErrorKind::OutputLimit,
                 format!(
-                    "the program printed more than {} bytes of console output: log less, or return data instead",
-                    limits.log_bytes()
+                    "the program printed more than {} of console output: log less, or return data instead",
+                    ByteSize(limits.log_bytes())
                 ),
             ),
             Stop::TooManyCalls => ExecError::new(

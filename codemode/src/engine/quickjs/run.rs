@@ -31,9 +31,9 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
     let limits = &spec.limits;
     if spec.code.len() > limits.source_bytes() {
         let message = format!(
-            "the code is {} bytes; the limit is {} bytes: send a shorter program",
-            spec.code.len(),
-            limits.source_bytes()
+            "the code is {}; the limit is {}: send a shorter program",
+            ByteSize(spec.code.len()),
+            ByteSize(limits.source_bytes())
         );
         return finished(failure(ErrorKind::SourceTooLarge, message));
     }
