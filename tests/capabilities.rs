@@ -90,7 +90,7 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
                 "codemode.fs.read({{ path: {:?} }})",
                 path(&"a/".repeat(3000))
             ),
-            "fs.read: ",
+            "File name too long",
         ),
         (
             format!(
@@ -218,7 +218,7 @@ async fn fs_refuses_absolute_odd_and_special_paths() {
         ),
         (
             format!("codemode.fs.read({{ path: {long:?} }})"),
-            "fs.read: `",
+            "File name too long",
         ),
         (
             format!("codemode.fs.read({{ path: {:?} }})", path("sub")),
@@ -240,7 +240,7 @@ async fn fs_refuses_absolute_odd_and_special_paths() {
         ),
         (
             format!("codemode.fs.list({{ path: {:?} }})", path("text.txt")),
-            "fs.list: `",
+            "Not a directory",
         ),
         #[cfg(unix)]
         (
@@ -412,16 +412,6 @@ async fn http_hosts_match_after_normalization() {
         let code = format!("(await codemode.http.fetch({{ url: {url:?} }})).body");
         assert_eq!(run(&registry, &code).await, json!("hello"), "{url}");
     }
-    let trailing_dot = format!("http://localhost.:{port}/hello");
-    let message = refusal(
-        &registry,
-        &format!("codemode.http.fetch({{ url: {trailing_dot:?} }})"),
-    )
-    .await;
-    assert!(
-        !message.contains("not allowed"),
-        "{trailing_dot}: {message}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -465,22 +455,34 @@ async fn http_refuses_everything_else() {
         assert!(message.contains(expected), "{url}: {message}");
     }
     let refused = [
-        format!("http://0x7f000002:{port}/hello"),
-        format!("http://[::ffff:127.0.0.1]:{port}/hello"),
-        format!("http://127.0.0.1.example:{port}/hello"),
-        "javascript:alert(1)".to_owned(),
-        "data:text/plain,hi".to_owned(),
+        (
+            format!("http://0x7f000002:{port}/hello"),
+            "host `127.0.0.2` is not allowed",
+        ),
+        (
+            format!("http://[::ffff:127.0.0.1]:{port}/hello"),
+            "host `[::ffff:127.0.0.1]` is not allowed",
+        ),
+        (
+            format!("http://127.0.0.1.example:{port}/hello"),
+            "host `127.0.0.1.example` is not allowed",
+        ),
+        (
+            "javascript:alert(1)".to_owned(),
+            "only http and https URLs are allowed, not `javascript:`",
+        ),
+        (
+            "data:text/plain,hi".to_owned(),
+            "only http and https URLs are allowed, not `data:`",
+        ),
     ];
-    for url in refused {
+    for (url, expected) in refused {
         let message = refusal(
             &registry,
             &format!("codemode.http.fetch({{ url: {url:?} }})"),
         )
         .await;
-        assert!(
-            message.contains("is not allowed") || message.contains("only http and https"),
-            "{url}: {message}"
-        );
+        assert!(message.contains(expected), "{url}: {message}");
     }
     let message = refusal(
         &registry,

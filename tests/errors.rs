@@ -137,11 +137,11 @@ async fn codemode_itself_is_not_callable_or_writable() {
         "{error:?}"
     );
     let code = "codemode.add = () => 5; return await codemode.add({ a: 1, b: 1 })";
-    let outcome = run(code).await;
-    assert!(
-        !outcome.success || outcome.result == json!(2),
-        "{outcome:?}"
-    );
+    assert_eq!(ok(&run(code).await), &json!(2), "the assignment is ignored");
+    let strict = format!("'use strict';\n{code}");
+    let error = run(&strict).await.error.expect("a failure");
+    assert_eq!(error.name.as_deref(), Some("TypeError"), "{error:?}");
+    assert_eq!(error.line, Some(2), "{error:?}");
 }
 
 #[tokio::test]

@@ -309,6 +309,7 @@ mod tests {
     #[test]
     fn hosts_are_compared_after_parsing() {
         assert!(allowed(&["example.com"], "https://EXAMPLE.com./x"));
+        assert!(allowed(&["LocalHost."], "http://localhost:8080/"));
         assert!(allowed(&["example.com"], "http://example.com:8080/"));
         assert!(!allowed(&["example.com"], "https://example.com@evil.test/"));
         assert!(!allowed(&["example.com"], "https://evil.test/?example.com"));
