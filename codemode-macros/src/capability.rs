@@ -222,7 +222,7 @@ fn generate(
                 }
 
                 fn functions(self: #private::Arc<Self>) -> ::std::vec::Vec<#private::HostFunction> {
-                    ::std::vec![#(#functions),*]
+                    ::std::vec::Vec::from([#(#functions),*])
                 }
             }
         };

@@ -3,11 +3,14 @@
 
 mod attr;
 mod capability;
+mod debug;
 mod docs;
 mod errors;
 mod expand;
 mod ident;
 mod signature;
+#[cfg(test)]
+mod snapshots;
 mod tool;
 
 use proc_macro::TokenStream;
@@ -16,12 +19,12 @@ use proc_macro::TokenStream;
 /// `await codemode.<name>({ ...keyword args })`. See the `codemode` crate docs.
 #[proc_macro_attribute]
 pub fn tool(attr: TokenStream, item: TokenStream) -> TokenStream {
-    tool::expand(attr.into(), item.into()).into()
+    debug::shown("tool", tool::expand(attr.into(), item.into())).into()
 }
 
 /// Turns the async `&self` methods of an impl block into host functions callable as
 /// `await codemode.<namespace>.<method>({ ... })`. See the `codemode` crate docs.
 #[proc_macro_attribute]
 pub fn capability(attr: TokenStream, item: TokenStream) -> TokenStream {
-    capability::expand(attr.into(), item.into()).into()
+    debug::shown("capability", capability::expand(attr.into(), item.into())).into()
 }
