@@ -137,11 +137,11 @@ async fn codemode_itself_is_not_callable_or_writable() {
         "{error:?}"
     );
     let code = "codemode.add = () => 5; return await codemode.add({ a: 1, b: 1 })";
-    let outcome = run(code).await;
-    assert!(
-        !outcome.success || outcome.result == json!(2),
-        "{outcome:?}"
-    );
+    assert_eq!(ok(&run(code).await), &json!(2), "the assignment is ignored");
+    let strict = format!("'use strict';\n{code}");
+    let error = run(&strict).await.error.expect("a failure");
+    assert_eq!(error.name.as_deref(), Some("TypeError"), "{error:?}");
+    assert_eq!(error.line, Some(2), "{error:?}");
 }
 
 #[tokio::test]
@@ -188,4 +188,47 @@ async fn registered_functions_are_listed_and_any_other_name_is_unknown() {
             "UnknownToolError"
         ])
     );
+}
+
+#[tokio::test]
+async fn a_message_with_a_lone_surrogate_is_kept() {
+    let error = run("throw new Error('bad \\ud800 msg \\u0000 end')")
+        .await
+        .error
+        .expect("a failure");
+    assert_eq!(error.message, "Error: bad \u{fffd} msg \u{0} end");
+    let error = run("throw 'thrown \\udc00'")
+        .await
+        .error
+        .expect("a failure");
+    assert_eq!(error.message, "uncaught exception: thrown \u{fffd}");
+}
+
+#[tokio::test]
+async fn only_errors_of_failed_calls_count_as_tool_errors() {
+    for code in [
+        "throw Object.assign(new Error('dressed up'), { name: 'ToolError' })",
+        "throw Object.assign(new Error('dressed up'), { name: 'UnknownToolError' })",
+        "const real = await codemode.fail({}).catch((e) => e);\nthrow new real.constructor('forged');",
+    ] {
+        let error = run(code).await.error.expect("a failure");
+        assert_eq!(error.kind, ErrorKind::Exception, "{code}: {error:?}");
+    }
+    let code = "try { await codemode.fail({ why: 'x' }) } catch (e) { throw e }";
+    let error = run(code).await.error.expect("a failure");
+    assert_eq!(error.kind, ErrorKind::Tool, "{error:?}");
+    assert_eq!(error.message, "codemode.fail failed: failed on purpose: x");
+}
+
+#[tokio::test]
+async fn result_failures_are_named_by_what_was_found_not_by_message_text() {
+    for words in ["circular", "BigInt", "recursion limit"] {
+        let code = format!("return {{ toJSON() {{ throw new Error('{words}') }} }}");
+        let error = run(&code).await.error.expect("a failure");
+        assert_eq!(error.kind, ErrorKind::ResultNotJson);
+        assert_eq!(
+            error.message,
+            format!("the result cannot be converted to JSON (Error: {words})")
+        );
+    }
 }

@@ -218,3 +218,43 @@ return seen;
         &json!(["cd", "a", "b"])
     );
 }
+
+#[tokio::test]
+async fn a_stack_limit_of_zero_still_stops_recursion() {
+    let code = "function down(n) { return down(n + 1) + 1 }\ndown(0)";
+    let limits = Limits::default().with_stack_bytes(0);
+    assert_eq!(kind_of(limits, code).await, ErrorKind::Stack);
+}
+
+#[tokio::test]
+async fn at_least_one_host_call_is_in_flight() {
+    let limits = Limits::default().with_host_calls_in_flight(0);
+    assert_eq!(limits.host_calls_in_flight(), 1);
+    let outcome = run_with(limits, "codemode.add({ a: 1, b: 2 })").await;
+    assert_eq!(ok(&outcome), &json!(3));
+}
+
+#[tokio::test]
+async fn limit_messages_write_sizes_as_limits_are() {
+    let cases = [
+        (
+            Limits::default().with_source_bytes(2048),
+            format!("return '{}'", "x".repeat(3000)),
+            "the code is 3 KiB; the limit is 2 KiB",
+        ),
+        (
+            Limits::default().with_result_bytes(1024),
+            "'x'.repeat(3000)".to_owned(),
+            "the result is 3 KiB of JSON; the limit is 1 KiB",
+        ),
+        (
+            Limits::default().with_log_bytes(2048),
+            "for (;;) console.log('line')".to_owned(),
+            "the program printed more than 2 KiB of console output",
+        ),
+    ];
+    for (limits, code, expected) in cases {
+        let error = run_with(limits, &code).await.error.expect("a failure");
+        assert!(error.message.starts_with(expected), "{}", error.message);
+    }
+}

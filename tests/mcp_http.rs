@@ -25,21 +25,96 @@ async fn fifty_concurrent_executes_each_get_their_own_answer() {
     }
 }
 
+/// Sends one JSON-RPC message over raw HTTP, in `session` if given.
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    session: Option<&str>,
+    message: serde_json::Value,
+) -> reqwest::Response {
+    let mut request = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(message.to_string());
+    if let Some(session) = session {
+        request = request.header("mcp-session-id", session);
+    }
+    request.send().await.expect("the server answers")
+}
+
+/// Opens a session with raw HTTP and returns the id the server gave it.
+async fn open_session(http: &reqwest::Client, url: &str) -> String {
+    let initialize = json!({
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": { "name": "raw", "version": "0" }
+        }
+    });
+    let response = post(http, url, None, initialize).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    let session = response
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|id| id.to_str().ok())
+        .expect("a session id")
+        .to_owned();
+    let initialized = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" });
+    let response = post(http, url, Some(&session), initialized).await;
+    assert!(response.status().is_success(), "{}", response.status());
+    session
+}
+
+/// The JSON-RPC answer in a response that is JSON or a stream of server-sent events.
+async fn answer(response: reqwest::Response) -> serde_json::Value {
+    let text = response.text().await.expect("a body");
+    let json = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(str::trim)
+        .find(|data| data.starts_with('{'))
+        .unwrap_or(&text);
+    serde_json::from_str(json).expect("a JSON-RPC answer")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn several_clients_have_their_own_sessions() {
     let workspace = Workspace::new();
     let (_server, url) = http_server(workspace.path(), &[]).await;
-    let first = http_client(&url).await;
-    let second = http_client(&url).await;
-    let (a, _) = execute(&first, "globalThis.mark = 'first'; return 1").await;
-    let (b, _) = execute(&second, "return typeof mark").await;
+    let http = reqwest::Client::new();
+    let first = open_session(&http, &url).await;
+    let second = open_session(&http, &url).await;
+    assert_ne!(first, second, "each client gets a session of its own");
+    let ended = http
+        .delete(&url)
+        .header("mcp-session-id", &first)
+        .send()
+        .await
+        .expect("the server answers");
+    assert!(ended.status().is_success(), "{}", ended.status());
+    let add = json!({
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": { "name": "execute", "arguments": { "code": "codemode.add({ a: 1, b: 1 })" } }
+    });
+    let refused = post(&http, &url, Some(&first), add.clone()).await;
     assert_eq!(
-        (a["result"].clone(), b["result"].clone()),
-        (json!(1), json!("undefined"))
+        refused.status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "an ended session"
     );
-    first.cancel().await.expect("a clean shutdown");
-    let (c, _) = execute(&second, "codemode.add({ a: 1, b: 1 })").await;
-    assert_eq!(c["result"], json!(2));
+    let answered = post(&http, &url, Some(&second), add).await;
+    assert!(answered.status().is_success(), "{}", answered.status());
+    assert_eq!(
+        answer(answered).await["result"]["structuredContent"]["result"],
+        json!(2),
+        "the other session is untouched"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -92,6 +92,26 @@ fn names_must_be_javascript_identifiers() {
 }
 
 #[test]
+fn names_codemode_objects_keep_for_themselves_are_refused() {
+    for (name, why) in [
+        ("toJSON", "`JSON.stringify` would call it"),
+        ("then", "`await` would take codemode objects for promises"),
+    ] {
+        for function in [noop(name), noop("get").in_namespace(name)] {
+            let path = function.spec().path();
+            let error = Registry::new()
+                .register(function)
+                .map(|_| ())
+                .expect_err(&path);
+            let RegistryError::InvalidName { reason, .. } = &error else {
+                panic!("{path}: {error:?}")
+            };
+            assert!(reason.contains(why), "{path}: {reason}");
+        }
+    }
+}
+
+#[test]
 fn capabilities_register_their_methods_under_the_namespace() {
     let mut registry = Registry::new();
     registry

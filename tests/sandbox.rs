@@ -78,3 +78,9 @@ async fn each_run_starts_from_a_fresh_sandbox() {
         assert!(outcome.logs.is_empty(), "{:?}", outcome.logs);
     }
 }
+
+#[tokio::test]
+async fn the_harness_source_is_not_readable() {
+    let code = "return [String(console.log), String(setTimeout), String(clearTimeout)].filter(text => text.includes('host'))";
+    assert_eq!(ok(&run(code).await), &json!([]));
+}

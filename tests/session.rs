@@ -224,7 +224,14 @@ async fn dropping_a_session_cancels_its_run() {
         }))
         .expect("a valid name");
     let session = executor.start("while (true) { await codemode.tick({}) }", &registry);
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    while calls.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run never called the host"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     drop(session);
     tokio::time::sleep(Duration::from_millis(100)).await;
     let after_drop = calls.load(std::sync::atomic::Ordering::SeqCst);

@@ -14,7 +14,7 @@ use crate::expand::{self, HostFn};
 use crate::signature::{Owner, Signature};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::{FnArg, Ident, ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
+use syn::{Attribute, FnArg, Ident, ImplItem, ImplItemFn, Item, ItemImpl, LitStr};
 
 const METHOD_KEYS: &[(&str, Kind)] = &[
     ("name", Kind::Text),
@@ -106,13 +106,22 @@ fn collect_methods(
     let mut describe: Option<Ident> = None;
     for item in &mut block.items {
         let ImplItem::Fn(method) = item else { continue };
-        let arguments = take_method_attrs(method, errors);
+        let (attribute, arguments) = take_method_attrs(method, errors);
         if arguments.flag("describe") {
             check_describe(method, &arguments, describe.as_ref(), errors);
             describe.get_or_insert_with(|| method.sig.ident.clone());
             continue;
         }
-        if arguments.flag("skip") || method.sig.asyncness.is_none() {
+        if method.sig.asyncness.is_none() {
+            if let Some(attribute) = attribute {
+                errors.at(
+                    attribute,
+                    "#[codemode(..)] applies to the `async fn` methods that become host functions, and this method is not async: make it `async fn`, or remove the attribute",
+                );
+            }
+            continue;
+        }
+        if arguments.flag("skip") {
             continue;
         }
         let docs = Docs::from_attrs(&method.attrs);
@@ -195,29 +204,44 @@ fn check_describe(
     }
 }
 
-/// Removes `#[codemode(..)]` from a method and parses it.
-fn take_method_attrs(method: &mut ImplItemFn, errors: &mut Errors) -> Arguments {
-    let mut found = Arguments::default();
+/// Removes `#[codemode(..)]` from a method and parses it; returns the attribute too.
+fn take_method_attrs(
+    method: &mut ImplItemFn,
+    errors: &mut Errors,
+) -> (Option<Attribute>, Arguments) {
+    let mut found: Option<(Attribute, Arguments)> = None;
     let mut kept = Vec::new();
     for attr in method.attrs.drain(..) {
         if !attr.path().is_ident("codemode") {
             kept.push(attr);
             continue;
         }
-        match attr.meta.require_list() {
-            Ok(list) => {
-                found = Arguments::parse(
-                    list.tokens.clone(),
-                    "#[codemode(..)] on a method",
-                    METHOD_KEYS,
-                    errors,
-                )
-            }
-            Err(error) => errors.push(error),
+        if found.is_some() {
+            errors.at(
+                &attr,
+                "#[codemode(..)] is given twice on this method: write its keys in one, e.g. #[codemode(name = \"...\")]",
+            );
+            continue;
         }
+        let arguments = match attr.meta.require_list() {
+            Ok(list) => Arguments::parse(
+                list.tokens.clone(),
+                "#[codemode(..)] on a method",
+                METHOD_KEYS,
+                errors,
+            ),
+            Err(error) => {
+                errors.push(error);
+                Arguments::default()
+            }
+        };
+        found = Some((attr, arguments));
     }
     method.attrs = kept;
-    found
+    match found {
+        Some((attr, arguments)) => (Some(attr), arguments),
+        None => (None, Arguments::default()),
+    }
 }
 
 fn generate(
@@ -268,7 +292,7 @@ fn generate(
                 #instance_description
 
                 fn functions(self: #private::Arc<Self>) -> ::std::vec::Vec<#private::HostFunction> {
-                    ::std::vec![#(#functions),*]
+                    ::std::vec::Vec::from([#(#functions),*])
                 }
             }
         };

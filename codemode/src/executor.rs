@@ -1,13 +1,13 @@
 //! Runs programs in fresh sandboxes.
 
 use crate::engine::quickjs::QuickJs;
-use crate::engine::{Engine, Routing, RunPorts, RunSpec};
+use crate::engine::{Engine, Routing, RunSpec};
 use crate::limits::Limits;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::protocol;
 use crate::registry::Registry;
 use crate::session::Session;
-use std::sync::atomic::AtomicBool;
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 
 /// Runs JavaScript or TypeScript in a fresh, empty sandbox per run.
 ///
@@ -41,7 +41,7 @@ pub struct Executor {
 
 struct Inner {
     limits: Limits,
-    engine: QuickJs,
+    engine: Box<dyn Engine>,
 }
 
 impl Default for Executor {
@@ -53,7 +53,7 @@ impl Default for Executor {
 impl Executor {
     /// An executor applying `limits` to every run.
     pub fn new(limits: Limits) -> Self {
-        let engine = QuickJs::new(limits.stack_bytes);
+        let engine = Box::new(QuickJs::new(limits.stack_bytes()));
         Self {
             inner: Arc::new(Inner { limits, engine }),
         }
@@ -87,31 +87,22 @@ impl Executor {
     }
 
     fn begin(&self, code: &str, registry: &Registry, routing: Routing) -> Session {
-        let runtime = match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => runtime,
-            Err(_) => {
-                let (inbound, _) = mpsc::channel();
-                let (_, outbound) = tokio::sync::mpsc::unbounded_channel();
-                let ports = RunPorts {
-                    inbound,
-                    outbound,
-                    cancel: Arc::new(AtomicBool::new(false)),
-                };
-                let error = ExecError::new(
-                    ErrorKind::Internal,
-                    "codemode runs host functions on tokio: start runs from inside a tokio runtime",
-                );
-                return Session::failed(ports, error);
-            }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Session::failed(ExecError::new(
+                ErrorKind::Internal,
+                "codemode runs host functions on tokio: start runs from inside a tokio runtime",
+            ));
         };
-        let ports = self.inner.engine.start(RunSpec {
+        let (host, engine) = protocol::link(self.inner.limits.timeout());
+        let spec = RunSpec {
             code: code.to_owned(),
             registry: registry.clone(),
             limits: self.inner.limits.clone(),
             routing,
             runtime,
-        });
-        Session::new(ports)
+        };
+        self.inner.engine.start(spec, engine);
+        Session::new(host)
     }
 }
 

@@ -33,6 +33,7 @@
 extern crate self as codemode;
 
 mod capabilities;
+mod collected;
 mod dispatch;
 mod engine;
 mod executor;
@@ -42,6 +43,7 @@ mod macro_support;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod outcome;
+mod protocol;
 mod registry;
 mod search;
 mod session;
@@ -51,6 +53,7 @@ mod tool_error;
 mod typescript;
 #[cfg(feature = "mcp")]
 mod upstream;
+mod value;
 
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
@@ -63,9 +66,10 @@ pub use mcp::{
     CommandLine, HttpOptions, InvalidPattern, ServeError, Server, ServerBuilder, Transport,
 };
 pub use outcome::{ErrorKind, ExecError, Outcome};
+pub use protocol::HostCall;
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};
-pub use session::{Event, HostCall, Session, SessionError};
+pub use session::{Event, Session, SessionError};
 pub use tool_error::ToolError;
 #[cfg(feature = "mcp")]
 pub use upstream::{

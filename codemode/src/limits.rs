@@ -6,34 +6,28 @@ use std::time::Duration;
 /// Resource limits applied to every run of an [`Executor`](crate::Executor).
 ///
 /// Each limit, when hit, ends the run with its own [`ErrorKind`](crate::ErrorKind) and
-/// never affects the host process or other runs.
+/// never affects the host process or other runs. Start from [`Limits::default`] and
+/// change what you need with the `with_*` methods, which keep every limit valid.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let limits = codemode::Limits::default()
+///     .with_timeout(Duration::from_secs(5))
+///     .with_memory_bytes(32 * 1024 * 1024);
+/// assert_eq!(limits.timeout(), Duration::from_secs(5));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct Limits {
-    /// Wall-clock time for the whole run, including time spent awaiting host calls
-    /// and timers. Default: 30 s.
-    pub timeout: Duration,
-    /// Bytes the JavaScript heap may allocate, including ArrayBuffer and typed-array
-    /// storage. Default: 64 MiB.
-    pub memory_bytes: usize,
-    /// Bytes of native stack JavaScript may use, which bounds recursion depth.
-    /// Default: 1 MiB.
-    pub stack_bytes: usize,
-    /// Bytes of source code accepted. Default: 1 MiB.
-    pub source_bytes: usize,
-    /// Bytes of console output kept; beyond it the logs end with a marker line and the
-    /// run fails with `output_limit`. Default: 256 KiB.
-    pub log_bytes: usize,
-    /// Bytes of the result's JSON text. Default: 4 MiB.
-    pub result_bytes: usize,
-    /// Host calls one run may make. Default: 10,000.
-    pub host_calls: usize,
-    /// Host calls one run may have in flight at once; further calls wait their turn.
-    /// Default: 64.
-    pub host_calls_in_flight: usize,
-    /// Time one host function may take before its call fails; `None` leaves only the
-    /// run's timeout. Default: `None`.
-    pub host_call_timeout: Option<Duration>,
+    timeout: Duration,
+    memory_bytes: usize,
+    stack_bytes: usize,
+    source_bytes: usize,
+    log_bytes: usize,
+    result_bytes: usize,
+    host_calls: usize,
+    host_calls_in_flight: usize,
+    host_call_timeout: Option<Duration>,
 }
 
 impl Default for Limits {
@@ -53,6 +47,57 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// Wall-clock time for the whole run, including time spent awaiting host calls
+    /// and timers. Default: 30 s.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Bytes the JavaScript heap may allocate, including ArrayBuffer and typed-array
+    /// storage. Default: 64 MiB.
+    pub fn memory_bytes(&self) -> usize {
+        self.memory_bytes
+    }
+
+    /// Bytes of native stack JavaScript may use, which bounds recursion depth.
+    /// Default: 1 MiB.
+    pub fn stack_bytes(&self) -> usize {
+        self.stack_bytes
+    }
+
+    /// Bytes of source code accepted. Default: 1 MiB.
+    pub fn source_bytes(&self) -> usize {
+        self.source_bytes
+    }
+
+    /// Bytes of console output kept; beyond it the logs end with a marker line and the
+    /// run fails with `output_limit`. Default: 256 KiB.
+    pub fn log_bytes(&self) -> usize {
+        self.log_bytes
+    }
+
+    /// Bytes of the result's JSON text. Default: 4 MiB.
+    pub fn result_bytes(&self) -> usize {
+        self.result_bytes
+    }
+
+    /// Host calls one run may make. Default: 10,000.
+    pub fn host_calls(&self) -> usize {
+        self.host_calls
+    }
+
+    /// Host calls one run may have in flight at once; further calls wait their turn.
+    /// Default: 64.
+    pub fn host_calls_in_flight(&self) -> usize {
+        self.host_calls_in_flight
+    }
+
+    /// Time one host function may take before its call fails; `None` leaves only the
+    /// run's timeout. Default: `None`.
+    pub fn host_call_timeout(&self) -> Option<Duration> {
+        self.host_call_timeout
+    }
+
     /// Sets the wall-clock timeout of a run.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -65,9 +110,10 @@ impl Limits {
         self
     }
 
-    /// Sets the stack limit of a run, in bytes.
+    /// Sets the stack limit of a run, in bytes (at least 1: the engine reads 0 as no
+    /// limit at all, and a deep recursion would then overflow the thread's stack).
     pub fn with_stack_bytes(mut self, bytes: usize) -> Self {
-        self.stack_bytes = bytes;
+        self.stack_bytes = bytes.max(1);
         self
     }
 
@@ -95,7 +141,8 @@ impl Limits {
         self
     }
 
-    /// Sets the number of host calls a run may have in flight at once (at least 1).
+    /// Sets the number of host calls a run may have in flight at once (at least 1:
+    /// with none, every call would wait until the run times out).
     pub fn with_host_calls_in_flight(mut self, calls: usize) -> Self {
         self.host_calls_in_flight = calls.max(1);
         self
@@ -111,6 +158,13 @@ impl Limits {
 /// A byte count written as limits are: in MiB when it is a whole number of them, else
 /// in KiB, rounded up.
 pub(crate) struct ByteSize(pub usize);
+
+impl ByteSize {
+    /// A count of bytes given as a `u64`, such as a file's length.
+    pub(crate) fn of(bytes: u64) -> Self {
+        Self(usize::try_from(bytes).unwrap_or(usize::MAX))
+    }
+}
 
 impl fmt::Display for ByteSize {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

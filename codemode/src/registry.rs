@@ -200,7 +200,7 @@ impl Registry {
 
     /// A registry holding every `#[codemode::tool]` function linked into the binary.
     pub fn with_collected_tools() -> Result<Self, RegistryError> {
-        let mut tools: Vec<HostFunction> = crate::macro_support::collected_tools().collect();
+        let mut tools: Vec<HostFunction> = crate::collected::tools().collect();
         tools.sort_by(|a, b| a.spec().name.cmp(&b.spec().name));
         let mut registry = Self::new();
         for tool in tools {

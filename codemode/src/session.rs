@@ -1,24 +1,9 @@
 //! Step-by-step control of a run: receive its host calls, answer them, or cancel.
 
-use crate::engine::{Inbound, Outbound, RunPorts};
 use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::protocol::{HostCall, HostEnds, Inbound, RunEvent};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::sync::atomic::Ordering;
-
-/// A host call the program made and the host is asked to answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HostCall {
-    /// Identifies the call when answering it.
-    pub call_id: u64,
-    /// What the program called, after `codemode.`: `add` or `weather.current`.
-    pub target: String,
-    /// The keyword-arguments object.
-    pub input: Value,
-    /// Whether a registered function of that name exists, which
-    /// [`Session::dispatch`] would run.
-    pub registered: bool,
-}
 
 /// Something that happened in a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,49 +35,63 @@ pub enum SessionError {
 /// others surface as [`Event::HostCall`] and wait for [`submit_result`](Self::submit_result)
 /// or [`submit_error`](Self::submit_error).
 pub struct Session {
-    ports: RunPorts,
-    open_calls: HashSet<u64>,
-    finished: Option<Event>,
+    state: State,
+}
+
+enum State {
+    Running {
+        ends: HostEnds,
+        open_calls: HashSet<u64>,
+    },
+    Finished(Event),
 }
 
 impl Session {
-    pub(crate) fn new(ports: RunPorts) -> Self {
+    pub(crate) fn new(ends: HostEnds) -> Self {
         Self {
-            ports,
-            open_calls: HashSet::new(),
-            finished: None,
+            state: State::Running {
+                ends,
+                open_calls: HashSet::new(),
+            },
         }
     }
 
     /// A session whose run failed before it started.
-    pub(crate) fn failed(ports: RunPorts, error: ExecError) -> Self {
+    pub(crate) fn failed(error: ExecError) -> Self {
         Self {
-            ports,
-            open_calls: HashSet::new(),
-            finished: Some(Event::Failed(Outcome::failure(error, Vec::new()))),
+            state: State::Finished(Event::Failed(Outcome::failure(error, Vec::new()))),
         }
     }
 
     /// Waits for the next event. Once the run has finished, every call returns its
     /// final event again.
     pub async fn next_event(&mut self) -> Event {
-        if let Some(done) = &self.finished {
-            return done.clone();
-        }
-        let event = match self.ports.outbound.recv().await {
-            Some(Outbound::HostCall(call)) => {
-                self.open_calls.insert(call.call_id);
-                return Event::HostCall(call);
-            }
-            Some(Outbound::Finished(outcome)) if outcome.success => Event::Completed(outcome),
-            Some(Outbound::Finished(outcome)) => Event::Failed(outcome),
-            None => Event::Failed(Outcome::failure(
-                ExecError::new(ErrorKind::Internal, "the engine stopped without an outcome"),
-                Vec::new(),
-            )),
+        let (ends, open_calls) = match &mut self.state {
+            State::Finished(event) => return event.clone(),
+            State::Running { ends, open_calls } => (ends, open_calls),
         };
-        self.open_calls.clear();
-        self.finished = Some(event.clone());
+        let outcome = tokio::select! {
+            biased;
+            outcome = &mut ends.outcome => outcome.unwrap_or_else(|_| {
+                Outcome::failure(
+                    ExecError::new(ErrorKind::Internal, "the engine stopped without an outcome"),
+                    Vec::new(),
+                )
+            }),
+            Some(event) = ends.events.recv() => match event {
+                RunEvent::HostCall(call) => {
+                    open_calls.insert(call.call_id);
+                    return Event::HostCall(call);
+                }
+            },
+            () = ends.control.abandoned() => Outcome::failure(ends.control.abandonment(), Vec::new()),
+        };
+        let event = if outcome.success {
+            Event::Completed(outcome)
+        } else {
+            Event::Failed(outcome)
+        };
+        self.state = State::Finished(event.clone());
         event
     }
 
@@ -146,21 +145,19 @@ impl Session {
     /// Stops the run promptly, also one stuck in a synchronous loop; the final event is
     /// a failure of kind [`ErrorKind::Cancelled`].
     pub fn cancel(&mut self) {
-        if self.finished.is_none() {
-            self.ports.cancel.store(true, Ordering::Relaxed);
-            let _ = self.ports.inbound.send(Inbound::Cancel);
+        if let State::Running { ends, .. } = &self.state {
+            ends.cancel();
         }
     }
 
     fn answer(&mut self, call_id: u64, message: Inbound) -> Result<(), SessionError> {
-        if self.finished.is_some() {
+        let State::Running { ends, open_calls } = &mut self.state else {
             return Err(SessionError::Finished);
-        }
-        if !self.open_calls.remove(&call_id) {
+        };
+        if !open_calls.remove(&call_id) {
             return Err(SessionError::UnknownCall(call_id));
         }
-        self.ports
-            .inbound
+        ends.inbound
             .send(message)
             .map_err(|_| SessionError::Finished)
     }
@@ -174,9 +171,13 @@ impl Drop for Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("open_calls", &self.open_calls)
-            .field("finished", &self.finished.is_some())
-            .finish()
+        match &self.state {
+            State::Running { open_calls, .. } => f
+                .debug_struct("Session")
+                .field("open_calls", open_calls)
+                .field("finished", &false)
+                .finish(),
+            State::Finished(_) => f.debug_struct("Session").field("finished", &true).finish(),
+        }
     }
 }

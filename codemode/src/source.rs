@@ -10,6 +10,7 @@
 
 mod transform;
 
+use crate::outcome::{ErrorKind, ExecError};
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 use swc_common::errors::{DiagnosticBuilder, Emitter, Handler};
@@ -50,6 +51,63 @@ impl Form {
         wrapped.push_str(suffix);
         wrapped
     }
+}
+
+/// Compiles `code` in the first form that parses: as an expression, as statements,
+/// then both again stripped of TypeScript. `compile` is the engine's compiler of
+/// wrapped code. The error is the engine's for the JavaScript forms, unless the code is
+/// TypeScript that needs more than stripping, which is named instead.
+pub(crate) fn compile<T>(
+    code: &str,
+    mut compile: impl FnMut(String) -> Result<T, ExecError>,
+) -> Result<(T, Form), ExecError> {
+    let mut first_error = None;
+    for form in Form::ALL {
+        match compile(form.wrap(code)) {
+            Ok(compiled) => return Ok((compiled, form)),
+            Err(error) => first_error = Some(error),
+        }
+    }
+    let mut unsupported = None;
+    let mut too_long = false;
+    for form in Form::ALL {
+        match typescript_to_javascript(&form.wrap(code)) {
+            Ok(stripped) => {
+                if let Ok(compiled) = compile(stripped) {
+                    return Ok((compiled, form));
+                }
+            }
+            Err(StripError::Unsupported {
+                message,
+                line,
+                column,
+            }) => {
+                unsupported.get_or_insert(ExecError {
+                    line,
+                    column,
+                    name: Some("SyntaxError".to_owned()),
+                    ..ExecError::new(
+                        ErrorKind::Syntax,
+                        format!("SyntaxError: unsupported TypeScript: {message}"),
+                    )
+                });
+            }
+            Err(StripError::TooLong) => {
+                too_long = true;
+                break;
+            }
+            Err(StripError::Invalid) => {}
+        }
+    }
+    let mut error = unsupported
+        .or(first_error)
+        .unwrap_or_else(|| ExecError::new(ErrorKind::Syntax, "the code does not parse"));
+    if too_long && error.kind == ErrorKind::Syntax {
+        error.message.push_str(&format!(
+            " (TypeScript is only stripped from programs of up to {MAX_TYPESCRIPT_TOKENS} tokens; send this one as JavaScript)"
+        ));
+    }
+    Err(error)
 }
 
 /// Tokens a program may have to be stripped of TypeScript. The stripper's parser

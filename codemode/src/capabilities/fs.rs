@@ -112,6 +112,9 @@ impl FsCapability {
             let Ok(inside) = requested.strip_prefix(&root.absolute) else {
                 continue;
             };
+            if climbs_out(inside) {
+                continue;
+            }
             let dir =
                 Dir::open_ambient_dir(&root.absolute, ambient_authority()).map_err(|error| {
                     ToolError::new(format!(
@@ -138,18 +141,14 @@ impl FsCapability {
 
     /// Turns an I/O error into a message; escapes are reported as such.
     fn io_error(&self, method: &str, path: &str, error: io::Error) -> ToolError {
-        let text = error.to_string();
-        if text.contains("outside of the filesystem")
-            || text.contains("symlink")
-            || error.raw_os_error() == Some(18)
-        {
+        if is_escape(&error) {
             return self.outside(method, path);
         }
         match error.kind() {
             io::ErrorKind::NotFound => {
                 ToolError::new(format!("fs.{method}: `{path}` does not exist"))
             }
-            _ => ToolError::new(format!("fs.{method}: `{path}`: {text}")),
+            _ => ToolError::new(format!("fs.{method}: `{path}`: {error}")),
         }
     }
 
@@ -188,8 +187,9 @@ impl FsCapability {
 
     fn too_large(&self, method: &str, path: &str, size: u64) -> ToolError {
         ToolError::new(format!(
-            "fs.{method}: `{path}` is {size} bytes; the limit is {} bytes",
-            self.max_bytes
+            "fs.{method}: `{path}` is {}; the limit is {}",
+            ByteSize::of(size),
+            ByteSize::of(self.max_bytes)
         ))
     }
 
@@ -338,6 +338,36 @@ fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// Whether `inside`, a path within an allowed folder, climbs out of it with `..`,
+/// whatever exists on the way.
+fn climbs_out(inside: &Path) -> bool {
+    let mut depth = 0usize;
+    for component in inside.components() {
+        match component {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => match depth.checked_sub(1) {
+                Some(up) => depth = up,
+                None => return true,
+            },
+            Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
+}
+
+/// Whether `error` is a refusal to follow a path out of its folder: by the kernel
+/// (`EXDEV`, from `openat2` with `RESOLVE_BENEATH`), or by cap-std itself where it
+/// resolves paths on its own, which it reports as permission denied without an
+/// operating-system error code.
+fn is_escape(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    if error.raw_os_error() == Some(libc::EXDEV) {
+        return true;
+    }
+    error.kind() == io::ErrorKind::PermissionDenied && error.raw_os_error().is_none()
 }
 
 /// Opening never waits: a FIFO or device swapped in after a check would otherwise block

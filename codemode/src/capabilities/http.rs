@@ -33,7 +33,9 @@ const MAX_REDIRECTS: usize = 10;
 #[derive(Debug, Clone)]
 pub struct HttpCapability {
     allowlist: Arc<Allowlist>,
-    client: reqwest::Client,
+    /// The client, or why it could not be built.
+    client: Result<reqwest::Client, String>,
+    timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -119,21 +121,24 @@ struct Response {
 }
 
 impl HttpCapability {
-    /// A capability for the hosts in `allowed_hosts`.
+    /// A capability for the hosts in `allowed_hosts`. Where no HTTP client can be
+    /// built (no CA certificates on the system, say), every request fails with the
+    /// reason.
     pub fn new(allowed_hosts: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let allowlist = Arc::new(Allowlist::new(
             allowed_hosts.into_iter().map(Into::into).collect(),
         ));
         Self {
-            client: client(&allowlist, DEFAULT_TIMEOUT),
+            client: client(&allowlist),
             allowlist,
+            timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
     /// Sets the time one request may take, redirects included.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.client = client(&self.allowlist, timeout);
+        self.timeout = timeout;
         self
     }
 
@@ -144,7 +149,9 @@ impl HttpCapability {
     }
 }
 
-fn client(allowlist: &Arc<Allowlist>, timeout: Duration) -> reqwest::Client {
+/// A client that re-checks every redirect against the allowlist and ignores the
+/// system's proxies, or why it could not be built.
+fn client(allowlist: &Arc<Allowlist>) -> Result<reqwest::Client, String> {
     let policy_allowlist = Arc::clone(allowlist);
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
@@ -160,10 +167,13 @@ fn client(allowlist: &Arc<Allowlist>, timeout: Duration) -> reqwest::Client {
     });
     reqwest::Client::builder()
         .redirect(policy)
-        .timeout(timeout)
         .no_proxy()
         .build()
-        .unwrap_or_default()
+        .map_err(|error| {
+            let reason = causes(&error);
+            tracing::error!(%reason, "the http capability has no HTTP client: every http.fetch will fail");
+            reason
+        })
 }
 
 /// HTTP requests to allowed hosts.
@@ -204,6 +214,11 @@ impl HttpCapability {
         body: Option<String>,
     ) -> Result<Response, ToolError> {
         let fail = |message: String| ToolError::new(format!("http.fetch: {message}"));
+        let client = self.client.as_ref().map_err(|reason| {
+            fail(format!(
+                "no request can be sent: the HTTP client could not be built: {reason}"
+            ))
+        })?;
         let parsed = Url::parse(&url)
             .map_err(|error| fail(format!("`{url}` is not a valid URL: {error}")))?;
         self.allowlist.check(&parsed).map_err(fail)?;
@@ -212,7 +227,7 @@ impl HttpCapability {
             .to_ascii_uppercase();
         let method = reqwest::Method::from_bytes(method.as_bytes())
             .map_err(|_| fail(format!("`{method}` is not an HTTP method")))?;
-        let mut request = self.client.request(method, parsed);
+        let mut request = client.request(method, parsed).timeout(self.timeout);
         for (name, value) in headers.unwrap_or_default() {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| fail(format!("`{name}` is not a valid header name")))?;
@@ -266,24 +281,33 @@ impl HttpCapability {
 impl HttpCapability {
     fn too_large(&self) -> ToolError {
         ToolError::new(format!(
-            "http.fetch: the response body is larger than the limit of {} bytes",
-            self.max_response_bytes
+            "http.fetch: the response body is larger than the limit of {}",
+            ByteSize(self.max_response_bytes)
         ))
     }
 }
 
 /// A readable reason for a failed request, including the cause of a refused redirect.
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() {
-        "the request timed out".to_owned()
+    let what = if error.is_timeout() {
+        "the request timed out"
     } else if error.is_redirect() {
-        "redirect failed".to_owned()
+        "redirect failed"
     } else if error.is_connect() {
-        "could not connect".to_owned()
+        "could not connect"
     } else {
-        "the request failed".to_owned()
+        "the request failed"
     };
-    let mut source = std::error::Error::source(error);
+    match std::error::Error::source(error) {
+        Some(cause) => format!("{what}: {}", causes(cause)),
+        None => what.to_owned(),
+    }
+}
+
+/// An error and its causes, joined by `: `.
+fn causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());
@@ -304,6 +328,7 @@ mod tests {
     #[test]
     fn hosts_are_compared_after_parsing() {
         assert!(allowed(&["example.com"], "https://EXAMPLE.com./x"));
+        assert!(allowed(&["LocalHost."], "http://localhost:8080/"));
         assert!(allowed(&["example.com"], "http://example.com:8080/"));
         assert!(!allowed(&["example.com"], "https://example.com@evil.test/"));
         assert!(!allowed(&["example.com"], "https://evil.test/?example.com"));

@@ -2,35 +2,26 @@
 //!
 //! An engine enforces the timeout itself, between instructions. A few built-in
 //! operations run long without returning to the interpreter (joining a sparse array of
-//! four billion holes, say); the watchdog answers such a run's host with a timeout at
-//! its deadline plus [`GRACE`], and cancels it so the thread stops as soon as the
-//! operation returns. One thread serves the whole process.
+//! four billion holes, say); at such a run's deadline plus [`GRACE`] the watchdog
+//! abandons it ([`RunControl::abandon`]): its host reports the timeout without waiting,
+//! and the thread stops as soon as the operation returns. One thread serves the whole
+//! process.
 
-use super::Outbound;
-use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::protocol::RunControl;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// Time an engine gets past a run's timeout to report the timeout itself, with the
 /// run's logs, before the watchdog reports it instead.
 pub(crate) const GRACE: Duration = Duration::from_secs(2);
 
-/// A run being watched.
-struct Watched {
-    outbound: UnboundedSender<Outbound>,
-    cancel: Arc<AtomicBool>,
-    timeout: Duration,
-}
-
 #[derive(Default)]
 struct Watches {
     next_id: u64,
     due: BinaryHeap<Reverse<(Instant, u64)>>,
-    runs: HashMap<u64, Watched>,
+    runs: HashMap<u64, Arc<RunControl>>,
 }
 
 struct Shared {
@@ -51,14 +42,10 @@ impl Drop for Watch {
     }
 }
 
-/// Watches a run that must finish within `timeout` from now.
-pub(crate) fn watch(
-    timeout: Duration,
-    outbound: UnboundedSender<Outbound>,
-    cancel: Arc<AtomicBool>,
-) -> Watch {
+/// Watches a run until the returned guard is dropped.
+pub(crate) fn watch(control: Arc<RunControl>) -> Watch {
     let shared = shared();
-    let due = Instant::now() + timeout + GRACE;
+    let due = control.deadline() + GRACE;
     let mut watches = match shared.watches.lock() {
         Ok(watches) => watches,
         Err(poisoned) => poisoned.into_inner(),
@@ -70,14 +57,7 @@ pub(crate) fn watch(
         .peek()
         .is_none_or(|Reverse((next, _))| due < *next);
     watches.due.push(Reverse((due, id)));
-    watches.runs.insert(
-        id,
-        Watched {
-            outbound,
-            cancel,
-            timeout,
-        },
-    );
+    watches.runs.insert(id, control);
     if wakes_earlier {
         shared.changed.notify_one();
     }
@@ -114,7 +94,7 @@ fn patrol(shared: &'static Shared) {
             }
             watches.due.pop();
             if let Some(run) = watches.runs.remove(&id) {
-                expire(run);
+                run.abandon();
             }
         }
         let wait = watches
@@ -132,18 +112,4 @@ fn patrol(shared: &'static Shared) {
             },
         };
     }
-}
-
-fn expire(run: Watched) {
-    run.cancel.store(true, Ordering::Relaxed);
-    let error = ExecError::new(
-        ErrorKind::Timeout,
-        format!(
-            "the program did not finish within {} ms: it was inside a long built-in operation that could not be interrupted in time, and its console output was lost",
-            run.timeout.as_millis()
-        ),
-    );
-    let _ = run
-        .outbound
-        .send(Outbound::Finished(Outcome::failure(error, Vec::new())));
 }

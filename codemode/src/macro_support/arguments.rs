@@ -3,6 +3,7 @@
 
 use super::Parameter;
 use crate::tool_error::ToolError;
+use crate::value;
 use serde_json::{Map, Value};
 
 /// The keyword arguments of one call, taken parameter by parameter.
@@ -20,7 +21,7 @@ impl Arguments {
             other => {
                 return Err(ToolError::new(format!(
                     "{path}: expected an object of keyword arguments, got {}",
-                    json_kind(&other)
+                    value::kind_of(&other)
                 )))
             }
         };
@@ -145,18 +146,6 @@ fn got_words(got: &str) -> &'static str {
         "sequence" => "an array",
         "map" => "an object",
         _ => "a value of another type",
-    }
-}
-
-/// How a JSON value's type reads in an error message: `a string`, `an array`, ...
-pub(crate) fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

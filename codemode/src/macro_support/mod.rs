@@ -4,10 +4,10 @@
 mod arguments;
 mod schema;
 
-pub(crate) use arguments::json_kind;
 pub use arguments::{whole, Arguments};
 pub use schema::{output_schema, whole_input_schema, InputSchema};
 
+pub use crate::collected::CollectedTool;
 pub use crate::registry::{Capability, HostFunction, HostFuture};
 pub use crate::tool_error::ToolError;
 pub use inventory;
@@ -57,16 +57,4 @@ pub fn output<T: ReturnValue>(path: &str, value: T) -> Result<serde_json::Value,
 /// Turns the error of a tool's `Result` into the error the program sees.
 pub fn tool_error<T, E: ErrorMessage>(result: Result<T, E>) -> Result<T, ToolError> {
     result.map_err(|error| ToolError::new(error.to_string()))
-}
-
-/// A `#[codemode::tool]` function, collected from the whole binary.
-pub struct CollectedTool(pub fn() -> HostFunction);
-
-inventory::collect!(CollectedTool);
-
-/// Every collected tool.
-pub(crate) fn collected_tools() -> impl Iterator<Item = HostFunction> {
-    inventory::iter::<CollectedTool>
-        .into_iter()
-        .map(|tool| (tool.0)())
 }

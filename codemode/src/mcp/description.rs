@@ -56,9 +56,9 @@ How to write the code:
 The answer is `{{ success, result, error, logs }}`; when `success` is false, `error` says what went wrong and where.
 
 {listing}",
-        timeout = limits.timeout.as_millis(),
-        memory = ByteSize(limits.memory_bytes),
-        calls = limits.host_calls,
+        timeout = limits.timeout().as_millis(),
+        memory = ByteSize(limits.memory_bytes()),
+        calls = limits.host_calls(),
     );
     ExecuteDescription { text, needs_search }
 }

@@ -3,23 +3,26 @@
 //!
 //! The limit lives in a [`Budget`] shared with the run, so a runtime built before its
 //! run is known can take that run's limit. QuickJS reports a refused allocation as a
-//! catchable `InternalError`; the budget's `exceeded` flag lets the run report it as a
-//! memory error even when the program catches it.
+//! catchable `InternalError`; the budget also stops the run for memory, so the run
+//! ends with a memory error even when the program catches it.
 
+use crate::protocol::{RunControl, Stop};
 use rquickjs::allocator::Allocator;
 use std::alloc::{self, Layout};
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 use std::ptr;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Alignment of every block, and the size of the header that stores the block's size.
 const ALIGN: usize = 16;
 
-/// The bytes a runtime holds, the most it may hold, and whether it was refused more.
+/// The bytes a runtime holds, the most it may hold, and the run it stops when it is
+/// refused more.
 pub(super) struct Budget {
     used: Cell<usize>,
     limit: Cell<usize>,
-    exceeded: Cell<bool>,
+    run: OnceCell<Arc<RunControl>>,
 }
 
 impl Budget {
@@ -28,23 +31,20 @@ impl Budget {
         Rc::new(Self {
             used: Cell::new(0),
             limit: Cell::new(usize::MAX),
-            exceeded: Cell::new(false),
+            run: OnceCell::new(),
         })
     }
 
-    /// Limits the runtime to `bytes` from now on.
-    pub(super) fn set_limit(&self, bytes: usize) {
+    /// Limits the runtime to `bytes` from now on, for the run of `control`, which is
+    /// stopped for memory when an allocation is refused.
+    pub(super) fn limit(&self, bytes: usize, control: Arc<RunControl>) {
         self.limit.set(bytes);
+        let _ = self.run.set(control);
     }
 
     /// Bytes the runtime holds now.
     pub(super) fn used(&self) -> usize {
         self.used.get()
-    }
-
-    /// Whether an allocation was refused for crossing the limit.
-    pub(super) fn exceeded(&self) -> bool {
-        self.exceeded.get()
     }
 
     fn reserve(&self, bytes: usize) -> bool {
@@ -54,7 +54,9 @@ impl Budget {
                 true
             }
             _ => {
-                self.exceeded.set(true);
+                if let Some(run) = self.run.get() {
+                    run.stop(Stop::Memory);
+                }
                 false
             }
         }

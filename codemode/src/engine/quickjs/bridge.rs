@@ -4,23 +4,17 @@
 //! away. Timer callbacks live in the harness.
 
 use super::inspect;
+use super::text;
 use super::to_host::{self, PlainClasses, Unsendable};
 use crate::limits::{ByteSize, Limits};
-use crate::macro_support::json_kind;
+use crate::protocol::{RunControl, Stop};
+use crate::value;
 use rquickjs::{Array, Ctx, Exception, Function, Object, Persistent, Promise, Value};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Why the run must stop, decided outside of JavaScript's control.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stop {
-    Cancelled,
-    Timeout,
-    OutputLimit,
-    TooManyCalls,
-}
 
 /// A host call made by the program and not yet routed.
 pub(super) struct NewCall {
@@ -58,7 +52,7 @@ struct Timers {
 
 /// State shared by the native functions and the run loop.
 pub(super) struct Bridge {
-    pub stop: Rc<Cell<Option<Stop>>>,
+    control: Arc<RunControl>,
     host_calls: usize,
     log_bytes: usize,
     argument_bytes: usize,
@@ -68,12 +62,12 @@ pub(super) struct Bridge {
 }
 
 impl Bridge {
-    pub(super) fn new(limits: &Limits, stop: Rc<Cell<Option<Stop>>>) -> Self {
+    pub(super) fn new(limits: &Limits, control: Arc<RunControl>) -> Self {
         Self {
-            stop,
-            host_calls: limits.host_calls,
-            log_bytes: limits.log_bytes,
-            argument_bytes: limits.memory_bytes,
+            control,
+            host_calls: limits.host_calls(),
+            log_bytes: limits.log_bytes(),
+            argument_bytes: limits.memory_bytes(),
             calls: RefCell::default(),
             logs: RefCell::default(),
             timers: RefCell::default(),
@@ -125,7 +119,7 @@ impl Bridge {
             Ok(Some(other)) => {
                 return Err(Exception::throw_type(
                     ctx,
-                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", json_kind(&other)),
+                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", value::kind_of(&other)),
                 ))
             }
             Err(unsendable) => {
@@ -137,10 +131,12 @@ impl Bridge {
                         }
                         caught
                             .as_exception()
-                            .and_then(Exception::message)
+                            .and_then(|error| text::property(error, "message"))
                             .unwrap_or_else(|| "reading them threw a value that is not an Error".to_owned())
                     }
                     Unsendable::Cycle => "they contain a reference to themselves (a cycle); send a tree of plain values".to_owned(),
+                    Unsendable::BigInt => "they contain a BigInt, which JSON cannot represent; convert it with String() or Number()".to_owned(),
+                    Unsendable::Unreadable(error) => format!("the engine wrote JSON for them that cannot be read back: {error}"),
                     Unsendable::TooDeep => format!("they nest more than {} levels of arrays and objects deep; send a flatter value", to_host::MAX_NESTING),
                     Unsendable::TooLarge(bytes) => format!("they take more than {} as JSON, the run's memory limit; send less data per call", ByteSize(bytes)),
                 };
@@ -152,7 +148,7 @@ impl Bridge {
         };
         let mut calls = self.calls.borrow_mut();
         if calls.made >= self.host_calls {
-            self.stop.set(Some(Stop::TooManyCalls));
+            self.control.stop(Stop::TooManyCalls);
             return Err(Exception::throw_internal(
                 ctx,
                 &format!("the program made more than {} host calls", self.host_calls),
@@ -176,7 +172,7 @@ impl Bridge {
 
     fn log(&self, ctx: &Ctx<'_>, level: i32, text: String) -> rquickjs::Result<()> {
         let mut logs = self.logs.borrow_mut();
-        if self.stop.get() == Some(Stop::OutputLimit) {
+        if self.control.stop_reason() == Some(Stop::OutputLimit) {
             return Ok(());
         }
         let line = match level {
@@ -186,10 +182,10 @@ impl Bridge {
         };
         if logs.bytes + line.len() > self.log_bytes {
             logs.lines.push(format!(
-                "[codemode] output truncated: the program printed more than {} bytes",
-                self.log_bytes
+                "[codemode] output truncated: the program printed more than {}",
+                ByteSize(self.log_bytes)
             ));
-            self.stop.set(Some(Stop::OutputLimit));
+            self.control.stop(Stop::OutputLimit);
             return Err(Exception::throw_internal(
                 ctx,
                 "console output limit reached",
@@ -262,9 +258,15 @@ impl Drop for ForgetPending {
     }
 }
 
+/// Kinds of failed calls understood by the harness's `error`, which its `origin`
+/// gives back for the errors `error` made.
+pub(super) const ANSWER_TOOL_ERROR: i32 = 1;
+pub(super) const ANSWER_UNKNOWN_TOOL: i32 = 2;
+
 /// The functions the harness returns for the run loop.
 pub(super) struct Harness<'js> {
     pub error: Function<'js>,
+    pub origin: Function<'js>,
     pub fire: Function<'js>,
     pub run: Function<'js>,
 }
@@ -273,6 +275,7 @@ impl<'js> Harness<'js> {
     pub(super) fn from_object(object: &Object<'js>) -> rquickjs::Result<Self> {
         Ok(Self {
             error: object.get("error")?,
+            origin: object.get("origin")?,
             fire: object.get("fire")?,
             run: object.get("run")?,
         })

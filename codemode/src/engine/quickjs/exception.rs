@@ -1,12 +1,32 @@
 //! Turns a thrown JavaScript value into an [`ExecError`] positioned in the user's code.
 
+use super::text;
 use crate::outcome::{ErrorKind, ExecError};
 use crate::source::{FILENAME, PREFIX_LEN};
 use rquickjs::{Ctx, Value};
 
-/// Describes an uncaught exception; `kind` applies unless the error is a tool error,
-/// an unknown-tool error or a stack overflow.
-pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind) -> ExecError {
+/// The message QuickJS gives the `RangeError` of a stack overflow, its only sign.
+const STACK_OVERFLOW: &str = "Maximum call stack size exceeded";
+
+/// Who made a thrown value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Origin {
+    /// The program, or the engine on its behalf.
+    Program,
+    /// The harness, for a call a host function failed.
+    FailedCall,
+    /// The harness, for a call to a name nothing answers.
+    UnknownCall,
+}
+
+/// Describes an uncaught exception; `kind` applies unless the harness made the error
+/// for a failed call or the engine threw it for a stack overflow.
+pub(super) fn describe<'js>(
+    ctx: &Ctx<'js>,
+    thrown: Value<'js>,
+    kind: ErrorKind,
+    origin: Origin,
+) -> ExecError {
     let Some(object) = thrown
         .as_object()
         .filter(|_| thrown.as_exception().is_some())
@@ -14,20 +34,17 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind)
         let shown = render(ctx, thrown);
         return ExecError::new(kind, format!("uncaught exception: {shown}"));
     };
-    let text = |key: &str| -> Option<String> {
-        let value: Value = object.get(key).ok()?;
-        value.as_string()?.to_string().ok()
-    };
+    let text = |key: &str| text::property(object, key);
     let name = text("name").unwrap_or_else(|| "Error".to_owned());
     let message = text("message").unwrap_or_default();
     let stack = text("stack").map(|stack| user_frames(&stack));
     let position = stack.as_deref().and_then(first_position);
 
-    let kind = match name.as_str() {
-        "ToolError" => ErrorKind::Tool,
-        "UnknownToolError" => ErrorKind::UnknownTool,
-        "RangeError" if message.contains("stack") => ErrorKind::Stack,
-        _ => kind,
+    let kind = match origin {
+        Origin::FailedCall => ErrorKind::Tool,
+        Origin::UnknownCall => ErrorKind::UnknownTool,
+        Origin::Program if name == "RangeError" && message == STACK_OVERFLOW => ErrorKind::Stack,
+        Origin::Program => kind,
     };
     let full_message = match kind {
         ErrorKind::Tool => match text("tool") {
@@ -53,8 +70,8 @@ pub(super) fn describe<'js>(ctx: &Ctx<'js>, thrown: Value<'js>, kind: ErrorKind)
 
 /// A readable rendering of a thrown value that is not an `Error`.
 fn render<'js>(ctx: &Ctx<'js>, value: Value<'js>) -> String {
-    if let Some(text) = value.as_string().and_then(|s| s.to_string().ok()) {
-        return text;
+    if let Some(string) = value.as_string() {
+        return text::lossy(string);
     }
     match ctx.json_stringify(value) {
         Ok(Some(text)) => text.to_string().unwrap_or_default(),

@@ -6,6 +6,7 @@
   const Err = Error;
   const TypeErr = TypeError;
   const ProxyCtor = Proxy;
+  const WeakMapCtor = WeakMap;
   const apply = Reflect.apply;
   const create = Obj.create;
   const defineProperty = Obj.defineProperty;
@@ -15,6 +16,8 @@
   const isArray = Array.isArray;
   const objectProto = Obj.prototype;
   const hasOwn = objectProto.hasOwnProperty;
+  const weakGet = WeakMapCtor.prototype.get;
+  const weakSet = WeakMapCtor.prototype.set;
 
   class ToolError extends Err {}
   defineProperty(ToolError.prototype, "name", { __proto__: null, value: "ToolError" });
@@ -24,6 +27,9 @@
   const timers = create(null);
   const nodes = create(null);
   let sealed = false;
+  // The errors this harness made for failed calls, with their status: only these are
+  // tool errors, whatever another error calls itself. Made on the first failed call.
+  let made = null;
 
   function describe(value) {
     if (value === null) return "null";
@@ -64,7 +70,8 @@
   // its path. Nodes of registered paths hold their children as own properties, so the
   // common lookups are plain property reads; any other name reaches the node's
   // prototype, a proxy that makes a node for it. Nodes have no `name` or `length` of
-  // their own, so those are names of host functions too.
+  // their own, so those are names of host functions too. `then` and `toJSON` are not:
+  // `await` and `JSON.stringify` look them up, and registration refuses them.
   const lookups = {
     __proto__: null,
     get(target, key) {
@@ -96,7 +103,6 @@
       let path = "";
       for (let j = 0; j < parts.length; j++) {
         const key = parts[j];
-        if (key === "then" || key === "toJSON") break;
         path = childPath(path, key);
         const child = node(path);
         if (!apply(hasOwn, parent, [key])) {
@@ -193,7 +199,14 @@
     error(status, message, path) {
       const error = status === 1 ? new ToolError(message) : new UnknownToolError(message);
       defineProperty(error, "tool", { __proto__: null, value: path });
+      if (made === null) made = new WeakMapCtor();
+      apply(weakSet, made, [error, status]);
       return error;
+    },
+    // The status `error` made a thrown value with, or 0 when it did not make it.
+    origin(value) {
+      const status = made === null ? undefined : apply(weakGet, made, [value]);
+      return status === undefined ? 0 : status;
     },
     // Called by the host when a timer is due.
     fire(id) {

@@ -6,14 +6,53 @@
 
 use serde_json::Value;
 
+/// Levels of arrays and objects serde_json reads before it gives up.
+const READABLE_NESTING: usize = 127;
+
+/// Why JSON text written by the engine could not be read.
+#[derive(Debug)]
+pub(super) enum Unreadable {
+    /// It nests more than [`READABLE_NESTING`] levels.
+    TooDeep,
+    /// Anything else, which the engine never writes.
+    Invalid(serde_json::Error),
+}
+
 /// Parses JSON text written by the engine.
-pub(super) fn parse(text: &str) -> serde_json::Result<Value> {
-    match serde_json::from_str(text) {
+pub(super) fn parse(text: &str) -> Result<Value, Unreadable> {
+    let parsed = match serde_json::from_str(text) {
         Err(error) if text.contains("\\ud") || text.contains("\\uD") => {
             serde_json::from_str(&replace_lone_surrogates(text)).map_err(|_| error)
         }
         parsed => parsed,
+    };
+    parsed.map_err(|error| {
+        if nesting(text) > READABLE_NESTING {
+            Unreadable::TooDeep
+        } else {
+            Unreadable::Invalid(error)
+        }
+    })
+}
+
+/// The deepest nesting of arrays and objects in JSON text.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0);
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        match (in_string, byte) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
+    deepest
 }
 
 /// The text with every `\u` escape of a lone surrogate replaced by `\ufffd`.
@@ -66,6 +105,16 @@ mod tests {
             parse(text).expect("repaired"),
             json!({ "a": "x\u{fffd}y", "b": "\u{fffd}", "c": "🌍", "d": "\\ud800" })
         );
+    }
+
+    #[test]
+    fn only_text_nested_too_deep_is_too_deep() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(matches!(parse(&deep), Err(Unreadable::TooDeep)));
+        let readable = format!("{}{}", "[".repeat(127), "]".repeat(127));
+        assert!(parse(&readable).is_ok());
+        let quoted = format!("[\"{}\", 1", "[".repeat(200));
+        assert!(matches!(parse(&quoted), Err(Unreadable::Invalid(_))));
     }
 
     #[test]

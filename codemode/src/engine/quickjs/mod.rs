@@ -3,20 +3,24 @@
 
 mod allocator;
 mod bridge;
+mod event_loop;
 mod exception;
 mod harness;
 mod inspect;
 mod json_text;
+mod result;
+mod routing;
 mod run;
 mod sandbox;
+mod text;
 mod to_host;
 mod to_script;
 
 use super::pool::WorkerPool;
 use super::watchdog;
-use super::{Engine, Outbound, RunPorts, RunSpec};
-use std::sync::atomic::AtomicBool;
-use std::sync::{mpsc, Arc};
+use super::{Engine, RunSpec};
+use crate::protocol::EngineEnds;
+use std::sync::Arc;
 
 /// Native stack an engine thread keeps beyond the JavaScript stack limit, for the
 /// engine's own frames and the host code it calls.
@@ -37,34 +41,11 @@ impl QuickJs {
 }
 
 impl Engine for QuickJs {
-    fn start(&self, spec: RunSpec) -> RunPorts {
-        let (inbound_tx, inbound_rx) = mpsc::channel();
-        let (outbound_tx, outbound_rx) = tokio::sync::mpsc::unbounded_channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let ports = RunPorts {
-            inbound: inbound_tx.clone(),
-            outbound: outbound_rx,
-            cancel: Arc::clone(&cancel),
-        };
-        let watch = watchdog::watch(
-            spec.limits.timeout,
-            outbound_tx.clone(),
-            Arc::clone(&cancel),
-        );
+    fn start(&self, spec: RunSpec, ends: EngineEnds) {
         self.pool.execute(move || {
-            run::run(
-                spec,
-                inbound_tx,
-                inbound_rx,
-                &outbound_tx,
-                cancel,
-                |outcome| {
-                    drop(watch);
-                    let _ = outbound_tx.send(Outbound::Finished(outcome));
-                },
-            );
+            let watch = watchdog::watch(Arc::clone(&ends.control));
+            run::run(spec, ends, watch);
             sandbox::Sandbox::prepare_next();
         });
-        ports
     }
 }

@@ -2,13 +2,15 @@
 //! walking the value instead of writing and re-reading text.
 //!
 //! Plain objects and arrays, the values host-call arguments are made of, are walked
-//! here; any other object (a `Date`, a boxed primitive, a proxy, a typed array...) and
-//! any BigInt is handed to the engine's own `JSON.stringify`. Two rare differences from
-//! stringifying the whole value at once come from that: the `toJSON` method of such a
-//! value is passed an empty key rather than the key it sits under, and is called even
-//! when the value was itself returned by another `toJSON` method.
+//! here; any other object (a `Date`, a boxed primitive, a proxy, a typed array...) is
+//! handed to the engine's own `JSON.stringify`. Two rare differences from stringifying
+//! the whole value at once come from that: the `toJSON` method of such an object is
+//! passed an empty key rather than the key it sits under, and is called even when the
+//! object was itself returned by another `toJSON` method. Why a value cannot be
+//! converted is found by the walk and reported as a kind ([`Unsendable`]).
 
-use super::json_text;
+use super::json_text::{self, Unreadable};
+use super::text;
 use rquickjs::atom::PredefinedAtom;
 use rquickjs::function::This;
 use rquickjs::object::Filter;
@@ -26,10 +28,15 @@ pub(super) enum Unsendable {
     Thrown,
     /// The value contains itself.
     Cycle,
+    /// The value contains a BigInt without a `toJSON` method.
+    BigInt,
     /// The value nests more than [`MAX_NESTING`] levels.
     TooDeep,
     /// The value would take more than the given number of bytes as JSON.
     TooLarge(usize),
+    /// The engine wrote JSON for part of it that cannot be read back, which it never
+    /// should.
+    Unreadable(String),
 }
 
 impl From<rquickjs::Error> for Unsendable {
@@ -104,6 +111,9 @@ impl<'js> Walk<'_, 'js> {
         key: Key<'_, 'js>,
         value: Value<'js>,
     ) -> Result<Option<Json>, Unsendable> {
+        if value.is_big_int() {
+            return self.big_int(key, value);
+        }
         let Some(object) = value.as_object() else {
             return self.serialize(value);
         };
@@ -123,6 +133,36 @@ impl<'js> Walk<'_, 'js> {
             None if class == self.classes.object => self.object(object).map(Some),
             None if class == self.classes.array => self.array(object).map(Some),
             None => Ok(None),
+        }
+    }
+
+    /// A BigInt has no JSON form of its own: `JSON.stringify` calls the `toJSON`
+    /// method its prototype may have, and fails without one.
+    fn big_int(
+        &mut self,
+        key: Key<'_, 'js>,
+        value: Value<'js>,
+    ) -> Result<Option<Json>, Unsendable> {
+        // SAFETY: `value` is a live value of this context. JS_GetProperty looks the
+        // predefined atom up through the BigInt's prototype, as `GetV` does, and returns
+        // an owned value, or the exception marker with the exception pending.
+        let to_json = unsafe {
+            let raw = qjs::JS_GetProperty(
+                self.ctx.as_raw().as_ptr(),
+                value.as_raw(),
+                PredefinedAtom::ToJSON as qjs::JSAtom,
+            );
+            Value::from_raw(self.ctx.clone(), raw)
+        };
+        if to_json.is_exception() {
+            return Err(Unsendable::Thrown);
+        }
+        match to_json.into_function() {
+            Some(to_json) => {
+                let value = self.call_to_json(&to_json, key, value)?;
+                self.serialize(value)
+            }
+            None => Err(Unsendable::BigInt),
         }
     }
 
@@ -174,7 +214,7 @@ impl<'js> Walk<'_, 'js> {
             return self.string(text).map(|text| Some(Json::String(text)));
         }
         if value.is_big_int() {
-            return self.by_engine(value);
+            return Err(Unsendable::BigInt);
         }
         Ok(None)
     }
@@ -227,13 +267,7 @@ impl<'js> Walk<'_, 'js> {
 
     /// A string's text; lone surrogates, which no Rust string holds, become U+FFFD.
     fn string(&mut self, text: &rquickjs::String<'js>) -> Result<String, Unsendable> {
-        let text = match text.to_string() {
-            Ok(text) => text,
-            Err(_) => match self.by_engine(text.clone().into_value())? {
-                Some(Json::String(text)) => text,
-                _ => return Err(Unsendable::Thrown),
-            },
-        };
+        let text = text::lossy(text);
         self.spend(text.len() + 2)?;
         Ok(text)
     }
@@ -245,7 +279,10 @@ impl<'js> Walk<'_, 'js> {
         };
         let text = text.to_string()?;
         self.spend(text.len())?;
-        let json = json_text::parse(&text).map_err(|_| Unsendable::TooDeep)?;
+        let json = json_text::parse(&text).map_err(|unreadable| match unreadable {
+            Unreadable::TooDeep => Unsendable::TooDeep,
+            Unreadable::Invalid(error) => Unsendable::Unreadable(error.to_string()),
+        })?;
         if self.ancestors.len() + nesting(&json) > MAX_NESTING {
             return Err(Unsendable::TooDeep);
         }
