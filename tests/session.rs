@@ -108,6 +108,29 @@ async fn dispatching_an_unregistered_call_fails_it_as_unknown() {
 }
 
 #[tokio::test]
+async fn dispatching_a_call_surfaced_by_a_plain_session_fails_it_as_unknown() {
+    let code = "try { await codemode.nope({}) } catch (e) { return e.message }";
+    let mut session = Executor::default().start(code, &registry());
+    let Event::HostCall(call) = session.next_event().await else {
+        panic!("expected a host call")
+    };
+    assert!(!call.registered);
+    session.dispatch(call.call_id).expect("an open call");
+    let Event::Completed(outcome) = session.next_event().await else {
+        panic!("expected the program to catch the failure")
+    };
+    let message = outcome.result.as_str().expect("a message");
+    assert!(
+        message.starts_with("codemode.nope does not exist; available: "),
+        "{message}"
+    );
+    assert_eq!(
+        session.submit_result(call.call_id, json!(1)),
+        Err(SessionError::Finished)
+    );
+}
+
+#[tokio::test]
 async fn unknown_and_repeated_call_ids_are_errors() {
     let mut session = Executor::default().start(
         "await codemode.x({}); await codemode.y({})",

@@ -1,6 +1,8 @@
 //! Procedural macros of codemode. Use them through the `codemode` crate:
 //! `#[codemode::tool]` and `#[codemode::capability]`.
 
+#![warn(missing_docs)]
+
 mod attr;
 mod capability;
 mod debug;

@@ -30,6 +30,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 extern crate self as codemode;
 
 mod capabilities;

@@ -25,7 +25,8 @@ pub(super) struct Unsettled {
 pub(super) struct InFlight {
     call: Unsettled,
     abort: Option<AbortHandle>,
-    /// The arguments of a call surfaced to the host, until the host has it dispatched.
+    /// The arguments of a call to a registered function surfaced to the host, until
+    /// the host has it dispatched; `None` for calls nothing registered answers.
     surfaced: Option<Json>,
 }
 
@@ -97,28 +98,29 @@ impl Run<'_> {
     }
 
     /// Runs the registered function for a call the host had surfaced and now lets
-    /// through; a call to a name nothing answers fails as unknown.
+    /// through; a call to a name nothing answers fails as unknown, whichever way it
+    /// was surfaced.
     pub(super) fn dispatch<'js>(
         &mut self,
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
         call_id: u64,
     ) -> Result<(), ExecError> {
-        let surfaced = self
+        let waits_for_host = self
             .in_flight
-            .get_mut(&call_id)
-            .and_then(|c| c.surfaced.take());
-        let Some(args) = surfaced else {
+            .get(&call_id)
+            .is_some_and(|c| c.abort.is_none());
+        if !waits_for_host {
+            return Ok(());
+        }
+        let Some(InFlight { call, surfaced, .. }) = self.in_flight.remove(&call_id) else {
             return Ok(());
         };
-        let Some(InFlight { call, .. }) = self.in_flight.remove(&call_id) else {
-            return Ok(());
-        };
-        match self.spec.registry.get(&call.target).cloned() {
-            Some(function) => self
+        match (surfaced, self.spec.registry.get(&call.target).cloned()) {
+            (Some(args), Some(function)) => self
                 .run_registered(ctx, harness, function, call_id, call, args)
                 .map(|_| ()),
-            None => self.settle_unknown(ctx, harness, call),
+            _ => self.settle_unknown(ctx, harness, call),
         }
     }
 
