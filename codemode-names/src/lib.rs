@@ -4,6 +4,8 @@
 //! registration; both ask [`check`], so the two can never disagree. Each says what is
 //! wrong in its own words, from the [`Problem`] found.
 
+#![warn(missing_docs)]
+
 /// JavaScript's reserved words, which cannot follow `codemode.` in plain code.
 pub const RESERVED_WORDS: &[&str] = &[
     "await",

@@ -5,30 +5,103 @@
 //! QuickJS sandbox whose only door to the host is the set of Rust functions you
 //! register: `await codemode.add({ a: 1, b: 2 })` calls your `add`.
 //!
+//! # Quick start
+//!
+//! Declare host functions with [`tool`] and [`capability`], collect them in a
+//! [`Registry`], and run a program with an [`Executor`]:
+//!
 //! ```
-//! use codemode::{Executor, HostFunction, Registry};
+//! use codemode::{ErrorKind, Executor, Registry, ToolError};
 //! use serde_json::json;
 //!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
-//! let mut registry = Registry::new();
-//! registry
-//!     .register(HostFunction::new("double", |args: serde_json::Value| async move {
-//!         Ok(json!(args["n"].as_i64().unwrap_or(0) * 2))
-//!     }))
-//!     .expect("a valid, unique name");
+//! /// Add two numbers.
+//! ///
+//! /// # Arguments
+//! ///
+//! /// * `a` - The first number.
+//! /// * `b` - The second number.
+//! #[codemode::tool]
+//! async fn add(a: i64, b: i64) -> i64 {
+//!     a + b
+//! }
 //!
-//! let outcome = Executor::default()
+//! /// Weather for a fixed set of cities.
+//! pub struct Weather {
+//!     offset: f64,
+//! }
+//!
+//! /// Weather for a fixed set of cities.
+//! #[codemode::capability(namespace = "weather")]
+//! impl Weather {
+//!     /// Current temperature in degrees Celsius.
+//!     async fn current(&self, city: String) -> Result<f64, ToolError> {
+//!         match city.as_str() {
+//!             "Paris" => Ok(18.5 + self.offset),
+//!             other => Err(ToolError::new(format!("unknown city: {other}"))),
+//!         }
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), codemode::RegistryError> {
+//! let mut registry = Registry::with_collected_tools()?;
+//! registry.capability(Weather { offset: 0.0 })?;
+//!
+//! let executor = Executor::default();
+//! let outcome = executor
 //!     .execute(
-//!         "const a = await codemode.double({ n: 3 });\nconsole.log('a is', a);\nreturn a + 1;",
+//!         "const t = await codemode.weather.current({ city: 'Paris' });\n\
+//!          console.log('sum', await codemode.add({ a: 1, b: 2 }));\n\
+//!          return t * 2;",
 //!         &registry,
 //!     )
 //!     .await;
 //! assert!(outcome.success);
-//! assert_eq!(outcome.result, json!(7));
-//! assert_eq!(outcome.logs, vec!["a is 6"]);
+//! assert_eq!(outcome.result, json!(37));
+//! assert_eq!(outcome.logs, ["sum 3"]);
+//!
+//! // A tool's error rejects the call; uncaught, it fails the run with kind `tool`.
+//! let outcome = executor
+//!     .execute("await codemode.weather.current({ city: 'Oslo' })", &registry)
+//!     .await;
+//! let error = outcome.error.expect("the run failed");
+//! assert_eq!(error.kind, ErrorKind::Tool);
+//! assert_eq!(error.kind.to_string(), "tool");
+//! assert_eq!(error.message, "codemode.weather.current failed: unknown city: Oslo");
+//!
+//! // What the model is shown: TypeScript declarations of everything registered.
+//! assert!(registry.typescript().contains("current(args: {"));
+//! # Ok(())
 //! # }
 //! ```
+//!
+//! # Where to go next
+//!
+//! - **Declaring host functions**: [`macro@tool`] on a function, [`macro@capability`] on an
+//!   impl block (each lists its attribute keys, with examples), or
+//!   [`HostFunction::new`] for a closure. [`ToolError`] is the error a host function
+//!   returns; [`Args`] takes the arguments object as one struct.
+//! - **Running programs**: [`Executor::execute`] returns an [`Outcome`]: the result, the
+//!   console output, and on failure an [`ExecError`] whose [`ErrorKind`] says why.
+//!   [`Limits`] bound time, memory, stack, output, result size and host calls.
+//! - **Answering calls yourself**: [`Executor::start`] and
+//!   [`Executor::start_intercepted`] return a [`Session`] that surfaces calls as
+//!   [`Event`]s ([`HostCall`]) for the host to answer, dispatch, or refuse; this is how
+//!   approval and logging flows are built.
+//! - **What the model sees**: [`Registry::typescript`] (declarations that type-check
+//!   under `tsc --strict`) and [`Registry::search`].
+//! - **Built-in capabilities**, each allowlist-based: [`FsCapability`],
+//!   [`EnvCapability`], [`HttpCapability`].
+//! - **Serving over MCP** (feature `mcp`): [`serve!`] as the body of `main`, or
+//!   [`Server`] for full control; [`Upstreams`] mounts the MCP servers you already have
+//!   as namespaces.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! | --- | --- | --- |
+//! | `mcp` | yes | [`Server`], [`serve!`], upstream MCP servers ([`Upstreams`]) |
+//! | `http` | yes | [`HttpCapability`] |
 
 #![warn(missing_docs)]
 
@@ -92,10 +165,9 @@ pub mod __private {
 }
 
 /// Serves every `#[codemode::tool]` in the binary, plus the capabilities given, as an
-/// MCP server configured from the command line (`--stdio`, `--http ADDR`,
-/// `--timeout-ms N`, `--memory-mb N`, the HTTP options such as `--token-env VAR` and
-/// `--stateless`; `--help` lists them). Write it as the body of a plain `fn main()`;
-/// it never returns.
+/// MCP server configured from the command line. Write it as the body of a plain
+/// `fn main()`; it never returns. A bad flag or a refused configuration exits with a
+/// one-line message on stderr and a non-zero status.
 ///
 /// ```no_run
 /// // The whole body of `fn main()`:
@@ -105,6 +177,30 @@ pub mod __private {
 ///     search = true,
 /// )
 /// ```
+///
+/// Keys, all optional: `name` (the server name clients see; default: the crate's
+/// name), `capabilities = [...]` (instances to register) and `search` (also offer the
+/// `search` tool; default `false`). For anything else, build a [`Server`].
+///
+/// | flag | default | what it does |
+/// | --- | --- | --- |
+/// | `--stdio` | | serve one client over stdin/stdout |
+/// | `--http ADDR` | `127.0.0.1:8000` | serve streamable HTTP at `http://ADDR/mcp` |
+/// | `--timeout-ms N` | 30000 | wall-clock limit of each run |
+/// | `--memory-mb N` | 64 | memory limit of each run |
+/// | `--config FILE` | | mount the MCP servers of an `mcpServers` JSON file as `codemode.<server>` |
+/// | `--max-description-kb N` | 16 | largest declarations shown in the `execute` description; over it only names are listed and `search` is enabled |
+/// | `--token-env VAR` | | require `Authorization: Bearer <value of VAR>`; needed to serve beyond loopback |
+/// | `--no-auth` | | serve beyond loopback without a token |
+/// | `--allowed-origin ORIGIN` | loopback origins | also accept browser requests from `ORIGIN`; repeatable |
+/// | `--allowed-host HOST` | loopback and the bound address | also accept the `Host` header `HOST`; repeatable |
+/// | `--max-body-mb N` | 4 | largest request body |
+/// | `--stateless` | | no sessions: every POST stands alone, for replicas behind a load balancer |
+/// | `--max-sessions N` | 1000 | most sessions at once; a new one closes the one idle longest |
+/// | `--session-idle-secs N` | 600 | close a session after N idle seconds, cancelling its runs |
+/// | `--grace-secs N` | 30 | on SIGTERM or Ctrl-C, time runs in flight get to finish |
+///
+/// `--help` prints the same list.
 #[cfg(feature = "mcp")]
 #[macro_export]
 macro_rules! serve {

@@ -48,52 +48,66 @@ impl Default for Limits {
 
 impl Limits {
     /// Wall-clock time for the whole run, including time spent awaiting host calls
-    /// and timers. Default: 30 s.
+    /// and timers, and for programs that never settle. Default: 30 s. When hit: the
+    /// run stops, even inside `while (true) {}`, and fails with
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
     /// Bytes the JavaScript heap may allocate, including ArrayBuffer and typed-array
-    /// storage. Default: 64 MiB.
+    /// storage; an empty sandbox takes about 200 KiB. Default: 64 MiB. When hit: the
+    /// run fails with [`ErrorKind::Memory`](crate::ErrorKind::Memory), even if the
+    /// program catches the engine's error.
     pub fn memory_bytes(&self) -> usize {
         self.memory_bytes
     }
 
     /// Bytes of native stack JavaScript may use, which bounds recursion depth.
-    /// Default: 1 MiB.
+    /// Default: 1 MiB. When hit: the run fails with
+    /// [`ErrorKind::Stack`](crate::ErrorKind::Stack).
     pub fn stack_bytes(&self) -> usize {
         self.stack_bytes
     }
 
-    /// Bytes of source code accepted. Default: 1 MiB.
+    /// Bytes of source code accepted. Default: 1 MiB. When hit: the run fails before
+    /// it starts, with [`ErrorKind::SourceTooLarge`](crate::ErrorKind::SourceTooLarge).
     pub fn source_bytes(&self) -> usize {
         self.source_bytes
     }
 
-    /// Bytes of console output kept; beyond it the logs end with a marker line and the
-    /// run fails with `output_limit`. Default: 256 KiB.
+    /// Bytes of console output kept. Default: 256 KiB. When hit: the logs end with a
+    /// marker line and the run fails with
+    /// [`ErrorKind::OutputLimit`](crate::ErrorKind::OutputLimit).
     pub fn log_bytes(&self) -> usize {
         self.log_bytes
     }
 
-    /// Bytes of the result's JSON text. Default: 4 MiB.
+    /// Bytes of the result's JSON text. Default: 4 MiB. When hit: the run fails with
+    /// [`ErrorKind::ResultTooLarge`](crate::ErrorKind::ResultTooLarge).
     pub fn result_bytes(&self) -> usize {
         self.result_bytes
     }
 
-    /// Host calls one run may make. Default: 10,000.
+    /// Host calls one run may make. Default: 10,000. When hit: the run stops at the
+    /// call over the limit and fails with
+    /// [`ErrorKind::TooManyCalls`](crate::ErrorKind::TooManyCalls), even if the program
+    /// would catch the error.
     pub fn host_calls(&self) -> usize {
         self.host_calls
     }
 
-    /// Host calls one run may have in flight at once; further calls wait their turn.
-    /// Default: 64.
+    /// Host calls one run may have in flight at once. Default: 64. When hit: further
+    /// calls wait, unsent, until one in flight is answered. A
+    /// [`Session`](crate::Session) surfaces at most this many unanswered calls: see
+    /// [`Session::next_event`](crate::Session::next_event).
     pub fn host_calls_in_flight(&self) -> usize {
         self.host_calls_in_flight
     }
 
-    /// Time one host function may take before its call fails; `None` leaves only the
-    /// run's timeout. Default: `None`.
+    /// Time one host function may take. Default: `None`, which leaves only the run's
+    /// timeout. When hit: that call rejects with `codemode.<name> did not answer within
+    /// N ms`, which the program may catch; the run goes on.
     pub fn host_call_timeout(&self) -> Option<Duration> {
         self.host_call_timeout
     }

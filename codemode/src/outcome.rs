@@ -4,7 +4,25 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The outcome of one run: `{ success, result, error, logs }`.
+/// The outcome of one run: `{ success, result, error, logs }`, which is also its JSON
+/// form over MCP.
+///
+/// ```
+/// use codemode::{ErrorKind, Executor, Registry};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let outcome = Executor::default()
+///     .execute("console.log('checking');\nnull.x", &Registry::new())
+///     .await;
+/// assert!(!outcome.success);
+/// assert_eq!(outcome.logs, ["checking"]);
+/// let error = outcome.error.expect("a failed run has an error");
+/// assert_eq!(error.kind, ErrorKind::Exception);
+/// assert_eq!(error.name.as_deref(), Some("TypeError"));
+/// assert_eq!(error.line, Some(2));
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outcome {
     /// Whether the program finished without an error.
@@ -39,7 +57,9 @@ impl Outcome {
     }
 }
 
-/// Why a run failed.
+/// Why a run failed: its [`ErrorKind`] and a message written for people and models,
+/// plus, for an error the program threw, the JavaScript error's name and where in the
+/// user's code it was thrown. `Display` writes the message and the position.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecError {
     /// The kind of failure, for programs that react to it.
@@ -87,7 +107,10 @@ impl fmt::Display for ExecError {
 
 impl std::error::Error for ExecError {}
 
-/// The kinds of failure a run can end with.
+/// The kinds of failure a run can end with. `Display` and [`as_str`](Self::as_str)
+/// give the snake_case name used in the outcome's JSON and in MCP answers
+/// (`unknown_tool`, `result_too_large`, ...). New kinds may be added, so a `match`
+/// needs a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -147,12 +170,19 @@ impl ErrorKind {
     }
 }
 
+/// Writes [`ErrorKind::as_str`]: `e.kind.to_string()` is `"unknown_tool"`.
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ErrorKind;
 
     #[test]
-    fn a_kind_s_name_is_its_json() {
+    fn a_kind_s_name_and_display_are_its_json() {
         for kind in [
             ErrorKind::Syntax,
             ErrorKind::Exception,
@@ -174,6 +204,7 @@ mod tests {
                 serde_json::to_value(kind).expect("a kind serializes"),
                 serde_json::json!(kind.as_str())
             );
+            assert_eq!(kind.to_string(), kind.as_str());
         }
     }
 }

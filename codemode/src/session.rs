@@ -5,18 +5,24 @@ use crate::protocol::{HostCall, HostEnds, Inbound, RunEvent};
 use serde_json::Value;
 use std::collections::HashSet;
 
-/// Something that happened in a run.
+/// Something that happened in a run, as [`Session::next_event`] returns it.
+///
+/// A run reports any number of [`HostCall`](Event::HostCall)s, in the order the
+/// program made them, then exactly one final event, [`Completed`](Event::Completed) or
+/// [`Failed`](Event::Failed), which every later `next_event` returns again.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// The program awaits an answer to this call.
+    /// The program awaits an answer to this call: give it with
+    /// [`Session::submit_result`], [`Session::submit_error`] or [`Session::dispatch`].
     HostCall(HostCall),
-    /// The run finished successfully.
+    /// The run finished successfully; `outcome.success` is true.
     Completed(Outcome),
-    /// The run failed.
+    /// The run failed, was cancelled or hit a limit; `outcome.error` says which.
     Failed(Outcome),
 }
 
-/// Why an answer was refused.
+/// Why an answer was refused. Implements [`std::error::Error`], so `?` works in a
+/// function returning `Box<dyn Error>` or `anyhow::Result`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SessionError {
@@ -30,10 +36,78 @@ pub enum SessionError {
 
 /// A running program driven step by step. Dropping it cancels the run.
 ///
-/// Calls to registered functions are dispatched automatically, unless the session was
-/// started with [`Executor::start_intercepted`](crate::Executor::start_intercepted); the
-/// others surface as [`Event::HostCall`] and wait for [`submit_result`](Self::submit_result)
-/// or [`submit_error`](Self::submit_error).
+/// Made by [`Executor::start`](crate::Executor::start), which dispatches calls to
+/// registered functions itself and surfaces only the others, or by
+/// [`Executor::start_intercepted`](crate::Executor::start_intercepted), which surfaces
+/// every call before it runs. A surfaced call is an [`Event::HostCall`] naming its
+/// function in [`HostCall::target`] (`double`, or `weather.current` for a capability
+/// method); it waits until the host answers it with
+/// [`submit_result`](Self::submit_result), [`submit_error`](Self::submit_error) or
+/// [`dispatch`](Self::dispatch). The run goes on meanwhile: the program's other promises,
+/// timers and calls proceed, and its time limit keeps counting.
+///
+/// A session is `Send + 'static`: keep it in a task, a map of live sessions, or an
+/// actor. The answer methods never panic; answering a call that was not surfaced, or
+/// twice, or after the run ended is a [`SessionError`].
+///
+/// ```
+/// use codemode::{Event, Executor, Registry};
+/// use serde_json::json;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), codemode::SessionError> {
+/// let code = "const a = await codemode.double({ n: 3 });\n\
+///             try { await codemode.delete_all({}) } catch (e) { console.log(e.name, e.message) }\n\
+///             return await codemode.double({ n: a });";
+/// let mut session = Executor::default().start(code, &Registry::new());
+/// let outcome = loop {
+///     match session.next_event().await {
+///         Event::HostCall(call) if call.target == "double" => {
+///             let n = call.input["n"].as_i64().unwrap_or(0);
+///             session.submit_result(call.call_id, json!(n * 2))?;
+///         }
+///         Event::HostCall(call) => {
+///             session.submit_error(call.call_id, format!("{} is not allowed", call.target))?;
+///         }
+///         Event::Completed(outcome) => break outcome,
+///         Event::Failed(outcome) => panic!("the run failed: {:?}", outcome.error),
+///     }
+/// };
+/// assert_eq!(outcome.result, json!(12));
+/// assert_eq!(outcome.logs, ["ToolError delete_all is not allowed"]);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// An approval flow intercepts every call and lets through the ones it approves:
+///
+/// ```
+/// use codemode::{Event, Executor, HostFunction, Registry};
+/// use serde_json::{json, Value};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut registry = Registry::new();
+/// registry.register(HostFunction::new("send", |args: Value| async move {
+///     Ok(json!(format!("sent to {}", args["to"].as_str().unwrap_or("?"))))
+/// }))?;
+/// let code = "const sent = [];\n\
+///             for (const to of ['ada', 'mallory']) {\n\
+///               try { sent.push(await codemode.send({ to })) } catch (e) { sent.push(e.message) }\n\
+///             }\n\
+///             return sent;";
+/// let mut session = Executor::default().start_intercepted(code, &registry);
+/// let outcome = loop {
+///     match session.next_event().await {
+///         Event::HostCall(call) if call.input["to"] == "ada" => session.dispatch(call.call_id)?,
+///         Event::HostCall(call) => session.submit_error(call.call_id, "not approved")?,
+///         Event::Completed(outcome) | Event::Failed(outcome) => break outcome,
+///     }
+/// };
+/// assert_eq!(outcome.result, json!(["sent to ada", "not approved"]));
+/// # Ok(())
+/// # }
+/// ```
 pub struct Session {
     state: State,
 }
@@ -63,8 +137,16 @@ impl Session {
         }
     }
 
-    /// Waits for the next event. Once the run has finished, every call returns its
+    /// Waits for the next event: a call to answer, or the run's final event. Once the
+    /// run has finished (also after [`cancel`](Self::cancel), whose final event is
+    /// [`Event::Failed`] with kind [`ErrorKind::Cancelled`]), every call returns that
     /// final event again.
+    ///
+    /// At most [`Limits::host_calls_in_flight`](crate::Limits::host_calls_in_flight)
+    /// calls (64 by default) are surfaced and unanswered at once; the program's further
+    /// calls wait until one is answered. A host that collects every call before
+    /// answering any (to approve them as a batch) must answer once it holds that many,
+    /// or a program awaiting `Promise.all` over more calls waits until its time limit.
     pub async fn next_event(&mut self) -> Event {
         let (ends, open_calls) = match &mut self.state {
             State::Finished(event) => return event.clone(),
@@ -96,7 +178,8 @@ impl Session {
     }
 
     /// Waits for the run to finish and returns its outcome. Calls that surface while
-    /// waiting are answered with an error saying no host handles them.
+    /// waiting are answered with an error saying no host handles them (`codemode.x is
+    /// not handled by this host`).
     pub async fn outcome(mut self) -> Outcome {
         loop {
             match self.next_event().await {
@@ -110,6 +193,9 @@ impl Session {
     }
 
     /// Answers a surfaced call with a value; the program's promise resolves to it.
+    ///
+    /// Fails with [`SessionError::UnknownCall`] when no surfaced call with this id awaits
+    /// an answer, and with [`SessionError::Finished`] once the run is over.
     pub fn submit_result(&mut self, call_id: u64, value: Value) -> Result<(), SessionError> {
         self.answer(
             call_id,
@@ -120,8 +206,10 @@ impl Session {
         )
     }
 
-    /// Answers a surfaced call with an error; the program's promise rejects with an
-    /// `Error` carrying `message`.
+    /// Answers a surfaced call with an error: the program's promise rejects with an
+    /// `Error` whose `name` is `ToolError` and whose `message` is `message`. Uncaught,
+    /// it fails the run with kind [`ErrorKind::Tool`]. Refused like
+    /// [`submit_result`](Self::submit_result).
     pub fn submit_error(
         &mut self,
         call_id: u64,
@@ -136,14 +224,19 @@ impl Session {
         )
     }
 
-    /// Answers a surfaced call by running the registered function of its name; a call
-    /// to a name that is not registered fails as an unknown tool.
+    /// Answers a surfaced call by running the registered function of its name, whose
+    /// answer then settles the call. A call to a name nothing registered answers (every
+    /// call [`Executor::start`](crate::Executor::start) surfaces) fails in the program
+    /// as an unknown function, naming the ones that exist. Refused like
+    /// [`submit_result`](Self::submit_result).
     pub fn dispatch(&mut self, call_id: u64) -> Result<(), SessionError> {
         self.answer(call_id, Inbound::Dispatch { call_id })
     }
 
-    /// Stops the run promptly, also one stuck in a synchronous loop; the final event is
-    /// a failure of kind [`ErrorKind::Cancelled`].
+    /// Stops the run promptly, also one stuck in a synchronous loop: host functions
+    /// still running for it are abandoned and no further call is surfaced. The final
+    /// event is [`Event::Failed`] of kind [`ErrorKind::Cancelled`]. Cancelling a finished
+    /// run does nothing.
     pub fn cancel(&mut self) {
         if let State::Running { ends, .. } = &self.state {
             ends.cancel();

@@ -3,7 +3,22 @@
 use std::fmt;
 
 /// An error returned by a host function; JavaScript sees it as a rejected promise
-/// whose `Error` has this message.
+/// whose `Error` is named `ToolError` and has this message. Uncaught, it fails the run
+/// with [`ErrorKind::Tool`](crate::ErrorKind::Tool).
+///
+/// Any error type that implements `Display` works as a tool's error too; `ToolError`
+/// is the one to build from a message (`From<String>` and `From<&str>` make `?` and
+/// `.into()` work).
+///
+/// ```
+/// use codemode::ToolError;
+///
+/// fn parse_port(text: &str) -> Result<u16, ToolError> {
+///     text.parse()
+///         .map_err(|_| ToolError::new(format!("`{text}` is not a port number (1-65535)")))
+/// }
+/// assert_eq!(parse_port("x").unwrap_err().message(), "`x` is not a port number (1-65535)");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolError {
     message: String,

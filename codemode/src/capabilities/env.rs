@@ -8,6 +8,10 @@ use crate::ToolError;
 /// let env = codemode::EnvCapability::new(["USER", "LANG"]);
 /// # let _ = env;
 /// ```
+///
+/// A key not in the allowlist is refused with a message listing the allowed ones; an
+/// allowed variable that is not set reads as `null`, and one whose value is not
+/// Unicode is refused with a message saying so.
 #[derive(Debug, Clone)]
 pub struct EnvCapability {
     allowed: Vec<String>,

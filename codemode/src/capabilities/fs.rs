@@ -25,6 +25,22 @@ const DEFAULT_MAX_BYTES: u64 = 1024 * 1024;
 /// let fs = codemode::FsCapability::new(["./examples"]).with_max_bytes(64 * 1024);
 /// # let _ = fs;
 /// ```
+///
+/// # Refusals
+///
+/// Each refusal rejects the call with a message that names the method and the path
+/// (`fs.read: ...`), which the program may catch:
+///
+/// - a path outside every allowed folder, also one that climbs out with `..` or
+///   through a symbolic link, whatever exists on the way;
+/// - a file larger than the size bound (1 MiB unless
+///   [`with_max_bytes`](Self::with_max_bytes) says otherwise), before it is read or
+///   written;
+/// - reading something that is not a regular UTF-8 text file (a folder, a FIFO, a
+///   device, binary data), or writing over something that is not a regular file;
+/// - an empty path or one holding a NUL byte.
+///
+/// With no allowed folder every call is refused, and the model is told so.
 #[derive(Debug, Clone)]
 pub struct FsCapability {
     roots: Arc<Vec<Root>>,

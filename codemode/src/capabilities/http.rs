@@ -30,6 +30,17 @@ const MAX_REDIRECTS: usize = 10;
 /// let http = codemode::HttpCapability::new(["httpbin.org"]);
 /// # let _ = http;
 /// ```
+///
+/// # Refusals
+///
+/// Each refusal rejects the call with a message starting `http.fetch: `, which the
+/// program may catch: a URL that does not parse, a scheme other than http and https, a
+/// host (or port) not in the allowlist, a redirect to one, an invalid method or
+/// header, a response body over the size bound (5 MiB unless
+/// [`with_max_response_bytes`](Self::with_max_response_bytes) says otherwise), a
+/// request over its time limit (30 s unless [`with_timeout`](Self::with_timeout) says
+/// otherwise), and a failed connection. The system's proxy settings are ignored, so a request goes
+/// where its URL says.
 #[derive(Debug, Clone)]
 pub struct HttpCapability {
     allowlist: Arc<Allowlist>,

@@ -16,12 +16,19 @@ use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
-/// A host call the program made and the host is asked to answer.
+/// A host call the program made and the host is asked to answer, surfaced by
+/// [`Session::next_event`](crate::Session::next_event) as
+/// [`Event::HostCall`](crate::Event::HostCall).
+///
+/// For `await codemode.weather.current({ city: "Paris" })` the call's `target` is
+/// `"weather.current"` and its `input` is `{"city": "Paris"}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostCall {
-    /// Identifies the call when answering it.
+    /// Identifies the call when answering it. Unique within its run, in the order the
+    /// program made the calls; ids of different runs may repeat.
     pub call_id: u64,
-    /// What the program called, after `codemode.`: `add` or `weather.current`.
+    /// What the program called, after `codemode.`: `add` for a tool, or
+    /// `weather.current` (namespace and method, dotted) for a capability method.
     pub target: String,
     /// The keyword-arguments object.
     pub input: Value,
