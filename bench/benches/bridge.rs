@@ -2,7 +2,7 @@
 //! result conversion, and TypeScript stripping.
 
 use codemode::{Executor, Limits};
-use codemode_bench::registry;
+use codemode_bench::{registry, CONVERT};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -43,9 +43,8 @@ fn bridge(c: &mut Criterion) {
         b.iter(|| rt.block_on(executor.execute(calls, &registry)))
     });
 
-    let conversion = "async () => { const rows = await codemode.rows({ n: 1000 }); return rows; }";
     c.bench_function("convert 1000 objects to JS and back", |b| {
-        b.iter(|| rt.block_on(executor.execute(conversion, &registry)))
+        b.iter(|| rt.block_on(executor.execute(CONVERT, &registry)))
     });
 
     let program = typescript_program();

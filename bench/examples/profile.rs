@@ -1,11 +1,12 @@
-//! Runs one workload in a loop, for profilers: `profile <trivial|sequential|fan_out> [runs]`.
+//! Runs one workload in a loop, for profilers:
+//! `profile <trivial|sequential|fan_out|convert> [runs]`.
 //!
 //! Instruction counts of two run counts, under `valgrind --tool=callgrind`, differ by
 //! the cost of the extra runs alone: process start-up and the first run's warm-up cancel
 //! out.
 
 use codemode::Executor;
-use codemode_bench::{registry, FAN_OUT, SEQUENTIAL, TRIVIAL};
+use codemode_bench::{registry, CONVERT, FAN_OUT, SEQUENTIAL, TRIVIAL};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -17,8 +18,9 @@ async fn main() {
         "trivial" => TRIVIAL,
         "sequential" => SEQUENTIAL,
         "fan_out" => FAN_OUT,
+        "convert" => CONVERT,
         other => {
-            eprintln!("unknown workload `{other}`: use trivial, sequential or fan_out");
+            eprintln!("unknown workload `{other}`: use trivial, sequential, fan_out or convert");
             std::process::exit(2);
         }
     };
