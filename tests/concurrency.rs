@@ -88,12 +88,15 @@ async fn a_hung_host_call_does_not_delay_others() {
 async fn a_panicking_host_function_fails_only_its_call() {
     let mut registry = Registry::new();
     registry
-        .register(HostFunction::new("explode", |_| async move {
-            if true {
-                panic!("kaboom");
-            }
-            Ok(json!(null))
-        }))
+        .register(HostFunction::new(
+            "explode",
+            |_: serde_json::Value| async move {
+                if true {
+                    panic!("kaboom");
+                }
+                Ok(json!(null))
+            },
+        ))
         .expect("a valid name");
     let executor = Executor::default();
     let code = "try { await codemode.explode({}) } catch (e) { return e.message }";

@@ -238,13 +238,16 @@ async fn dropping_a_session_cancels_its_run() {
     let mut registry = Registry::new();
     let counter = calls.clone();
     registry
-        .register(codemode::HostFunction::new("tick", move |_| {
-            let counter = counter.clone();
-            async move {
-                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                Ok(json!(null))
-            }
-        }))
+        .register(codemode::HostFunction::new(
+            "tick",
+            move |_: serde_json::Value| {
+                let counter = counter.clone();
+                async move {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok(json!(null))
+                }
+            },
+        ))
         .expect("a valid name");
     let session = executor.start("while (true) { await codemode.tick({}) }", &registry);
     let started = Instant::now();

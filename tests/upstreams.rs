@@ -52,7 +52,14 @@ async fn everything_over_stdio_answers_text_structured_content_and_images() {
         const sum = await codemode.everything.get_sum({ a: 2, b: 3 });
         const image = await codemode.everything.get_tiny_image({});
         const png = image.find(block => block.type === "image");
-        return { echo, weather, sum, kinds: image.map(block => block.type), mime: png.mimeType, data: typeof png.data };
+        const bytes = await codemode.everything.echo({ message: new Uint8Array([104, 105]) });
+        return {
+            echo, weather, sum, bytes,
+            kinds: image.map(block => block.type),
+            mime: png.mimeType,
+            data: png.data instanceof Uint8Array,
+            signature: [...png.data.subarray(0, 8)],
+        };
         "#,
     )
     .await;
@@ -62,9 +69,11 @@ async fn everything_over_stdio_answers_text_structured_content_and_images() {
             "echo": "Echo: hi",
             "weather": { "temperature": 36, "conditions": "Light rain / drizzle", "humidity": 82 },
             "sum": "The sum of 2 and 3 is 5.",
+            "bytes": "Echo: aGk=",
             "kinds": ["text", "image", "text"],
             "mime": "image/png",
-            "data": "string"
+            "data": true,
+            "signature": [137, 80, 78, 71, 13, 10, 26, 10]
         })
     );
     let declarations = registry.typescript();
@@ -512,7 +521,7 @@ async fn odd_names_are_mapped_and_clashes_are_errors_naming_both() {
     assert_eq!(ok(&outcome), &json!("called get-file"));
     let mut taken = Registry::new();
     taken
-        .register(HostFunction::new("my_fixture", |_| async {
+        .register(HostFunction::new("my_fixture", |_: Value| async {
             Ok(Value::Null)
         }))
         .expect("a valid name");

@@ -53,7 +53,7 @@ async fn built_in_objects_convert_as_json_does() {
     for expression in [
         "[new Number(3), new String('s'), new Boolean(false)]",
         "[new Map([[1, 2]]), new Set([1]), new Error('e'), /re/g]",
-        "[new Uint8Array([1, 2]), new Proxy({ a: 1 }, {}), new Proxy([1, 2], {})]",
+        "[new Proxy({ a: 1 }, {}), new Proxy([1, 2], {})]",
         "(function () { return arguments; })(1, 2)",
         "new Proxy({}, { ownKeys: () => ['a'], getOwnPropertyDescriptor: () => ({ value: 1, enumerable: true, configurable: true }), get: (_, key) => key })",
     ] {

@@ -103,7 +103,7 @@ pub(crate) fn host_function(
         }
     };
     quote! {
-        #private::HostFunction::new(#name, move |__args: #private::serde_json::Value| -> #private::HostFuture {
+        #private::host_function(#name, move |__args: #private::Value| -> #private::HostFuture {
             #prelude
             ::std::boxed::Box::pin(async move {
                 #decode

@@ -4,9 +4,9 @@
 //! functions that finish without waiting (most of them) answer at once, without a
 //! hop to another thread. A call still pending after that poll moves to a tokio task.
 
-use crate::registry::{FunctionSpec, HostFunction};
+use crate::registry::{Arguments, FunctionSpec, HostFunction};
+use crate::value::Value;
 use futures_util::FutureExt;
-use serde_json::Value;
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -28,12 +28,12 @@ pub(crate) enum Started {
 pub(crate) fn start(
     runtime: &Handle,
     function: HostFunction,
-    args: Value,
+    args: Arguments,
     timeout: Option<Duration>,
     done: impl FnOnce(Result<Value, String>) + Send + 'static,
 ) -> Started {
     let spec = function.shared_spec();
-    let call = AssertUnwindSafe(async move { function.call(args).await }).catch_unwind();
+    let call = AssertUnwindSafe(async move { function.call_with(args).await }).catch_unwind();
     let mut call = Box::pin(call);
     let first = {
         let _entered = runtime.enter();

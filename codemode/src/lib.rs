@@ -107,6 +107,7 @@
 
 extern crate self as codemode;
 
+mod attachment;
 mod capabilities;
 mod collected;
 mod dispatch;
@@ -130,6 +131,7 @@ mod typescript;
 mod upstream;
 mod value;
 
+pub use attachment::Attachment;
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
 pub use capabilities::{EnvCapability, FsCapability};
@@ -142,7 +144,9 @@ pub use mcp::{
 };
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use protocol::HostCall;
-pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
+pub use registry::{
+    Capability, FunctionSpec, HostArguments, HostFunction, HostFuture, Registry, RegistryError,
+};
 pub use search::{SearchHit, SearchKind};
 pub use session::{Event, Session, SessionError};
 pub use tool_error::ToolError;
@@ -150,6 +154,7 @@ pub use tool_error::ToolError;
 pub use upstream::{
     ConfigError, UpstreamConfig, UpstreamError, UpstreamServer, UpstreamTransport, Upstreams,
 };
+pub use value::{from_value, to_value, Bytes, Map, Value, ValueError};
 
 /// A tool parameter that takes the whole keyword-arguments object as one struct:
 /// `async fn search(Args(query): Args<Query>)`, where `Query` derives

@@ -1,11 +1,17 @@
-//! What a run produces: its result, its console output, and what went wrong.
+//! What a run produces: its result, its console output, its attachments, and what
+//! went wrong.
 
+use crate::attachment::Attachment;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The outcome of one run: `{ success, result, error, logs }`, which is also its JSON
-/// form over MCP.
+/// The outcome of one run: `{ success, result, error, logs }`, and the attachments the
+/// program made.
+///
+/// Its JSON (`Serialize`) is the answer's JSON part, the `structuredContent` of the MCP
+/// server's answer: attachments appear in it as `{ mimeType, bytes }` only, since their
+/// data travels beside it, and only when there are any.
 ///
 /// ```
 /// use codemode::{ErrorKind, Executor, Registry};
@@ -23,16 +29,22 @@ use std::fmt;
 /// assert_eq!(error.line, Some(2));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Outcome {
     /// Whether the program finished without an error.
     pub success: bool,
-    /// The program's return value, following `JSON.stringify` rules (`undefined` is `null`).
+    /// The program's return value, following `JSON.stringify` rules (`undefined` is
+    /// `null`), except that a `Uint8Array` (any typed array, `ArrayBuffer` or
+    /// `DataView`) is a base64 string of its bytes.
     pub result: serde_json::Value,
     /// What went wrong, when `success` is false.
     pub error: Option<ExecError>,
     /// Console output in order; `warn` and `error` lines start with `[warn] ` and `[error] `.
     pub logs: Vec<String>,
+    /// What the program passed to `attach(data, mimeType)`, in order, whether or not
+    /// the run succeeded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
 }
 
 impl Outcome {
@@ -43,6 +55,7 @@ impl Outcome {
             result,
             error: None,
             logs,
+            attachments: Vec::new(),
         }
     }
 
@@ -53,7 +66,14 @@ impl Outcome {
             result: serde_json::Value::Null,
             error: Some(error),
             logs,
+            attachments: Vec::new(),
         }
+    }
+
+    /// The outcome with the program's attachments.
+    pub(crate) fn with_attachments(mut self, attachments: Vec<Attachment>) -> Self {
+        self.attachments = attachments;
+        self
     }
 }
 
@@ -131,7 +151,7 @@ pub enum ErrorKind {
     Stack,
     /// The program printed more console output than its limit.
     OutputLimit,
-    /// The result's JSON is larger than its limit.
+    /// The result's JSON, with the attachments, is larger than its limit.
     ResultTooLarge,
     /// The result cannot be converted to JSON (a cycle or a BigInt).
     ResultNotJson,

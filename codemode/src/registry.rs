@@ -2,7 +2,7 @@
 
 use crate::identifier;
 use crate::tool_error::ToolError;
-use serde_json::Value;
+use crate::value::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
@@ -12,7 +12,46 @@ use std::sync::Arc;
 /// The future a host function returns.
 pub type HostFuture = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'static>>;
 
-type Handler = dyn Fn(Value) -> HostFuture + Send + Sync;
+/// What a host function runs, by what it takes: a [`Value`], or JSON, which the engine
+/// then builds directly from the program's arguments.
+#[doc(hidden)]
+#[derive(Clone)]
+pub enum Handler {
+    Value(Arc<dyn Fn(Value) -> HostFuture + Send + Sync>),
+    Json(Arc<dyn Fn(serde_json::Value) -> HostFuture + Send + Sync>),
+}
+
+/// The arguments of one call, in the form its function takes.
+pub(crate) enum Arguments {
+    Value(Value),
+    Json(serde_json::Value),
+}
+
+/// What a closure given to [`HostFunction::new`] takes as its keyword-arguments object:
+/// a [`Value`], in which bytes are [`Value::Bytes`], or a `serde_json::Value`, in which
+/// they are base64 strings.
+pub trait HostArguments: Sized + Send + 'static + sealed::Sealed {
+    #[doc(hidden)]
+    fn handler(call: impl Fn(Self) -> HostFuture + Send + Sync + 'static) -> Handler;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::value::Value {}
+    impl Sealed for serde_json::Value {}
+}
+
+impl HostArguments for Value {
+    fn handler(call: impl Fn(Self) -> HostFuture + Send + Sync + 'static) -> Handler {
+        Handler::Value(Arc::new(call))
+    }
+}
+
+impl HostArguments for serde_json::Value {
+    fn handler(call: impl Fn(Self) -> HostFuture + Send + Sync + 'static) -> Handler {
+        Handler::Json(Arc::new(call))
+    }
+}
 
 /// What a host function is: its name, where it lives and what it accepts and returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,9 +63,9 @@ pub struct FunctionSpec {
     /// What the function does, shown to the model.
     pub description: String,
     /// JSON Schema of the keyword-arguments object.
-    pub input_schema: Value,
+    pub input_schema: serde_json::Value,
     /// JSON Schema of the result.
-    pub output_schema: Value,
+    pub output_schema: serde_json::Value,
 }
 
 impl FunctionSpec {
@@ -39,16 +78,21 @@ impl FunctionSpec {
     }
 }
 
-/// A host function: an async function from a JSON object of keyword arguments to a
-/// JSON value, with the metadata the model sees.
+/// A host function: an async function from an object of keyword arguments to a
+/// [`Value`], with the metadata the model sees.
 #[derive(Clone)]
 pub struct HostFunction {
     spec: Arc<FunctionSpec>,
-    handler: Arc<Handler>,
+    handler: Handler,
 }
 
 impl HostFunction {
     /// A flat tool called `name` that runs `handler` with the keyword-arguments object.
+    ///
+    /// The handler takes a [`Value`], which holds bytes as they are, or a
+    /// `serde_json::Value`, in which bytes are base64 strings; it returns either (or
+    /// anything else that converts into a [`Value`]). Annotate the closure's parameter
+    /// so the compiler knows which.
     ///
     /// ```
     /// use codemode::{HostFunction, ToolError};
@@ -59,12 +103,31 @@ impl HostFunction {
     ///     Ok(json!(n * 2))
     /// });
     /// assert_eq!(double.spec().path(), "double");
+    ///
+    /// let size = HostFunction::new("size", |args: codemode::Value| async move {
+    ///     let data = args["data"].as_bytes().ok_or_else(|| ToolError::new("size: `data` must be a Uint8Array"))?;
+    ///     Ok(data.len())
+    /// });
+    /// assert_eq!(size.spec().path(), "size");
     /// ```
-    pub fn new<F, Fut>(name: impl Into<String>, handler: F) -> Self
+    pub fn new<F, A, Fut, R>(name: impl Into<String>, handler: F) -> Self
     where
-        F: Fn(Value) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Value, ToolError>> + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        A: HostArguments,
+        Fut: Future<Output = Result<R, ToolError>> + Send + 'static,
+        R: Into<Value>,
     {
+        Self::from_handler(
+            name,
+            A::handler(move |args: A| -> HostFuture {
+                let answer = handler(args);
+                Box::pin(async move { answer.await.map(Into::into) })
+            }),
+        )
+    }
+
+    /// A flat tool called `name` that runs `handler` as it is, as the macros' do.
+    pub(crate) fn from_handler(name: impl Into<String>, handler: Handler) -> Self {
         Self {
             spec: Arc::new(FunctionSpec {
                 name: name.into(),
@@ -73,7 +136,7 @@ impl HostFunction {
                 input_schema: serde_json::json!({ "type": "object" }),
                 output_schema: serde_json::json!({}),
             }),
-            handler: Arc::new(move |args| Box::pin(handler(args))),
+            handler,
         }
     }
 
@@ -90,13 +153,13 @@ impl HostFunction {
     }
 
     /// Sets the JSON Schema of the keyword-arguments object.
-    pub fn with_input_schema(mut self, schema: Value) -> Self {
+    pub fn with_input_schema(mut self, schema: serde_json::Value) -> Self {
         Arc::make_mut(&mut self.spec).input_schema = schema;
         self
     }
 
     /// Sets the JSON Schema of the result.
-    pub fn with_output_schema(mut self, schema: Value) -> Self {
+    pub fn with_output_schema(mut self, schema: serde_json::Value) -> Self {
         Arc::make_mut(&mut self.spec).output_schema = schema;
         self
     }
@@ -113,8 +176,25 @@ impl HostFunction {
 
     /// Calls the function with a keyword-arguments object.
     pub fn call(&self, args: Value) -> HostFuture {
+        self.call_with(Arguments::Value(args))
+    }
+
+    /// Whether it takes JSON, so that its arguments are best built as JSON.
+    pub(crate) fn takes_json(&self) -> bool {
+        matches!(self.handler, Handler::Json(_))
+    }
+
+    /// Calls the function with arguments in either form, converting them if needed.
+    pub(crate) fn call_with(&self, args: Arguments) -> HostFuture {
         crate::telemetry::count_host_call();
-        (self.handler)(args)
+        match (&self.handler, args) {
+            (Handler::Value(handler), Arguments::Value(args)) => handler(args),
+            (Handler::Value(handler), Arguments::Json(args)) => handler(Value::from(args)),
+            (Handler::Json(handler), Arguments::Json(args)) => handler(args),
+            (Handler::Json(handler), Arguments::Value(args)) => {
+                handler(serde_json::Value::from(args))
+            }
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::outcome::{ErrorKind, ExecError, Outcome};
 use crate::protocol::{HostCall, HostEnds, Inbound, RunEvent};
-use serde_json::Value;
+use crate::value::Value;
 use std::collections::HashSet;
 
 /// Something that happened in a run, as [`Session::next_event`] returns it.
@@ -193,15 +193,21 @@ impl Session {
     }
 
     /// Answers a surfaced call with a value; the program's promise resolves to it.
+    /// A `serde_json::Value` converts, and [`Value::Bytes`] reaches the program as a
+    /// `Uint8Array`.
     ///
     /// Fails with [`SessionError::UnknownCall`] when no surfaced call with this id awaits
     /// an answer, and with [`SessionError::Finished`] once the run is over.
-    pub fn submit_result(&mut self, call_id: u64, value: Value) -> Result<(), SessionError> {
+    pub fn submit_result(
+        &mut self,
+        call_id: u64,
+        value: impl Into<Value>,
+    ) -> Result<(), SessionError> {
         self.answer(
             call_id,
             Inbound::Answer {
                 call_id,
-                answer: Ok(value),
+                answer: Ok(value.into()),
             },
         )
     }

@@ -1,5 +1,7 @@
 //! TypeScript declarations generated from the registry's JSON Schemas: one
-//! `declare const codemode` block with JSDoc from the doc comments.
+//! `declare const codemode` block with JSDoc from the doc comments, and the sandbox's
+//! own `attach`. A string schema with `"contentEncoding": "base64"` (what
+//! [`Bytes`](crate::Bytes) declares) is a `Uint8Array`.
 
 use crate::registry::{FunctionSpec, Registry};
 use serde_json::{Map, Value};
@@ -42,9 +44,13 @@ impl Registry {
             out.push_str(member);
         }
         out.push_str("};\n");
+        out.push_str(ATTACH);
         out
     }
 }
+
+/// The declaration of the sandbox's `attach`.
+const ATTACH: &str = "/** Adds bytes to the answer for the model to see: `image/*` as an image, `audio/*` as audio, any other type as a file. */\ndeclare function attach(data: Uint8Array | ArrayBuffer | ArrayBufferView, mimeType: string): void;\n";
 
 /// The one-line signature of a function, as JavaScript calls it:
 /// `codemode.add(args: { a: number; b: number }): Promise<number>`.
@@ -351,6 +357,9 @@ impl Converter<'_> {
 
     fn typed(&mut self, kind: &str, object: &Map<String, Value>) -> String {
         match kind {
+            "string" if object.get("contentEncoding").and_then(Value::as_str) == Some("base64") => {
+                "Uint8Array".to_owned()
+            }
             "string" => "string".to_owned(),
             "integer" | "number" => "number".to_owned(),
             "boolean" => "boolean".to_owned(),
@@ -499,6 +508,8 @@ fn property_key(name: &str) -> String {
 const TAKEN_TYPE_NAMES: &[&str] = &[
     "any",
     "Array",
+    "ArrayBuffer",
+    "ArrayBufferView",
     "bigint",
     "boolean",
     "Boolean",
@@ -523,6 +534,7 @@ const TAKEN_TYPE_NAMES: &[&str] = &[
     "symbol",
     "Symbol",
     "type",
+    "Uint8Array",
     "undefined",
     "unknown",
     "void",

@@ -29,10 +29,10 @@ const _: () = {
             ::std::vec::Vec::from([
                 {
                     let __this = ::codemode::__private::Arc::clone(&self);
-                    ::codemode::__private::HostFunction::new(
+                    ::codemode::__private::host_function(
                             "current",
                             move |
-                                __args: ::codemode::__private::serde_json::Value,
+                                __args: ::codemode::__private::Value,
                             | -> ::codemode::__private::HostFuture {
                                 let __this = ::codemode::__private::Arc::clone(&__this);
                                 ::std::boxed::Box::pin(async move {

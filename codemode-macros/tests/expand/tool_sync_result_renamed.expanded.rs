@@ -9,10 +9,10 @@ pub fn checked_divide(numerator: f64, denominator: f64) -> Result<f64, ToolError
 }
 const _: () = {
     fn __codemode_tool() -> ::codemode::__private::HostFunction {
-        ::codemode::__private::HostFunction::new(
+        ::codemode::__private::host_function(
                 "divide",
                 move |
-                    __args: ::codemode::__private::serde_json::Value,
+                    __args: ::codemode::__private::Value,
                 | -> ::codemode::__private::HostFuture {
                     ::std::boxed::Box::pin(async move {
                         let mut __arguments = ::codemode::__private::Arguments::new(

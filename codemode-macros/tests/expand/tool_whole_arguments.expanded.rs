@@ -14,10 +14,10 @@ pub async fn search(Args(query): Args<Query>) -> Vec<String> {
 }
 const _: () = {
     fn __codemode_tool() -> ::codemode::__private::HostFunction {
-        ::codemode::__private::HostFunction::new(
+        ::codemode::__private::host_function(
                 "search",
                 move |
-                    __args: ::codemode::__private::serde_json::Value,
+                    __args: ::codemode::__private::Value,
                 | -> ::codemode::__private::HostFuture {
                     ::std::boxed::Box::pin(async move {
                         let __whole = ::codemode::Args(

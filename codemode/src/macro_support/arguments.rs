@@ -3,13 +3,12 @@
 
 use super::Parameter;
 use crate::tool_error::ToolError;
-use crate::value;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 
 /// The keyword arguments of one call, taken parameter by parameter.
 pub struct Arguments {
     path: &'static str,
-    values: Map<String, Value>,
+    values: Map,
 }
 
 impl Arguments {
@@ -21,7 +20,7 @@ impl Arguments {
             other => {
                 return Err(ToolError::new(format!(
                     "{path}: expected an object of keyword arguments, got {}",
-                    value::kind_of(&other)
+                    other.kind()
                 )))
             }
         };
@@ -145,6 +144,7 @@ fn got_words(got: &str) -> &'static str {
         "null" | "unit" => "null",
         "sequence" => "an array",
         "map" => "an object",
+        "byte" => "a Uint8Array",
         _ => "a value of another type",
     }
 }
@@ -152,11 +152,17 @@ fn got_words(got: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Bytes;
     use serde_json::json;
+
+    fn object(json: serde_json::Value) -> Value {
+        Value::from(json)
+    }
 
     #[test]
     fn type_errors_name_the_parameter_in_javascript_words() {
-        let mut args = Arguments::new("add", json!({ "a": "x" }), &["a", "b"]).expect("an object");
+        let mut args =
+            Arguments::new("add", object(json!({ "a": "x" })), &["a", "b"]).expect("an object");
         let error = args
             .required::<i64>("a")
             .expect_err("a string is not an integer");
@@ -168,10 +174,11 @@ mod tests {
 
     #[test]
     fn missing_and_unknown_arguments_are_named() {
-        let mut args = Arguments::new("add", json!({ "a": 1 }), &["a", "b"]).expect("an object");
+        let mut args =
+            Arguments::new("add", object(json!({ "a": 1 })), &["a", "b"]).expect("an object");
         let error = args.required::<i64>("b").expect_err("b is missing");
         assert_eq!(error.message(), "add: missing required argument `b`");
-        let error = Arguments::new("add", json!({ "c": 1 }), &["a", "b"])
+        let error = Arguments::new("add", object(json!({ "c": 1 })), &["a", "b"])
             .err()
             .expect("c is unknown");
         assert_eq!(
@@ -183,7 +190,7 @@ mod tests {
     #[test]
     fn nested_errors_carry_their_path() {
         let mut args =
-            Arguments::new("sum", json!({ "xs": [1, "two"] }), &["xs"]).expect("an object");
+            Arguments::new("sum", object(json!({ "xs": [1, "two"] })), &["xs"]).expect("an object");
         let error = args
             .required::<Vec<i64>>("xs")
             .expect_err("a string in the list");
@@ -195,8 +202,37 @@ mod tests {
 
     #[test]
     fn optional_arguments_accept_absence_and_null() {
-        let mut args = Arguments::new("f", json!({ "b": null }), &["a", "b"]).expect("an object");
+        let mut args =
+            Arguments::new("f", object(json!({ "b": null })), &["a", "b"]).expect("an object");
         assert_eq!(args.optional::<i64>("a").expect("absent"), None);
         assert_eq!(args.optional::<i64>("b").expect("null"), None);
+    }
+
+    #[test]
+    fn bytes_and_the_wrong_kind_for_them_are_named() {
+        let mut entries = Map::new();
+        entries.insert("data", Bytes::from(vec![1, 2]));
+        entries.insert("name", Bytes::from(vec![3]));
+        entries.insert("other", "text");
+        let mut args = Arguments::new("save", Value::Object(entries), &["data", "name", "other"])
+            .expect("an object");
+        assert_eq!(
+            args.required::<Bytes>("data").expect("bytes"),
+            Bytes::from(vec![1, 2])
+        );
+        let error = args
+            .required::<String>("name")
+            .expect_err("bytes are no string");
+        assert_eq!(
+            error.message(),
+            "save: invalid type for `name`: expected a string, got a Uint8Array"
+        );
+        let error = args
+            .required::<Bytes>("other")
+            .expect_err("a string is no bytes");
+        assert_eq!(
+            error.message(),
+            "save: invalid type for `other`: expected a Uint8Array, got a string"
+        );
     }
 }

@@ -8,8 +8,10 @@ pub use arguments::{whole, Arguments};
 pub use schema::{output_schema, whole_input_schema, InputSchema};
 
 pub use crate::collected::CollectedTool;
+use crate::registry::Handler;
 pub use crate::registry::{Capability, HostFunction, HostFuture};
 pub use crate::tool_error::ToolError;
+pub use crate::value::Value;
 pub use inventory;
 pub use serde_json;
 pub use std::sync::Arc;
@@ -22,7 +24,7 @@ use std::fmt::Display;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a tool parameter",
     label = "needs serde::Deserialize and schemars::JsonSchema",
-    note = "derive both on your type: #[derive(serde::Deserialize, schemars::JsonSchema)], or use a type that has them (String, i64, f64, bool, Vec<T>, Option<T>, HashMap<String, T>, ...)"
+    note = "derive both on your type: #[derive(serde::Deserialize, schemars::JsonSchema)], or use a type that has them (String, i64, f64, bool, Vec<T>, Option<T>, HashMap<String, T>, codemode::Bytes, ...)"
 )]
 pub trait Parameter: DeserializeOwned + schemars::JsonSchema {}
 impl<T: DeserializeOwned + schemars::JsonSchema> Parameter for T {}
@@ -31,7 +33,7 @@ impl<T: DeserializeOwned + schemars::JsonSchema> Parameter for T {}
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned by a tool",
     label = "needs serde::Serialize and schemars::JsonSchema",
-    note = "derive both on your type: #[derive(serde::Serialize, schemars::JsonSchema)], or return a type that has them (String, i64, f64, bool, Vec<T>, Option<T>, serde_json::Value, (), ...)"
+    note = "derive both on your type: #[derive(serde::Serialize, schemars::JsonSchema)], or return a type that has them (String, i64, f64, bool, Vec<T>, Option<T>, serde_json::Value, codemode::Bytes, (), ...)"
 )]
 pub trait ReturnValue: Serialize + schemars::JsonSchema {}
 impl<T: Serialize + schemars::JsonSchema> ReturnValue for T {}
@@ -45,11 +47,20 @@ impl<T: Serialize + schemars::JsonSchema> ReturnValue for T {}
 pub trait ErrorMessage: Display {}
 impl<T: Display> ErrorMessage for T {}
 
-/// Converts a tool's return value to JSON.
-pub fn output<T: ReturnValue>(path: &str, value: T) -> Result<serde_json::Value, ToolError> {
-    serde_json::to_value(value).map_err(|error| {
+/// The host function of a generated handler, which decodes its own arguments and
+/// boxes its own future.
+pub fn host_function(
+    name: &str,
+    handler: impl Fn(Value) -> HostFuture + Send + Sync + 'static,
+) -> HostFunction {
+    HostFunction::from_handler(name, Handler::Value(Arc::new(handler)))
+}
+
+/// Converts a tool's return value to the value the program receives.
+pub fn output<T: ReturnValue>(path: &str, value: T) -> Result<Value, ToolError> {
+    crate::value::to_value(&value).map_err(|error| {
         ToolError::new(format!(
-            "{path}: its result cannot be converted to JSON: {error}"
+            "{path}: its result cannot be converted to a JavaScript value: {error}"
         ))
     })
 }

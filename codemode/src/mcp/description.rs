@@ -47,18 +47,21 @@ pub(crate) fn execute(
 How to write the code:
 - Send an async function (`async () => {{ ... }}`), bare statements that may use top-level `await` and `return`, or a single expression.
 - `return` the answer as a JSON value; it comes back as `result` (`undefined` becomes `null`).
+- Bytes are `Uint8Array`s: functions declared with `Uint8Array` take and return them (any typed array, `ArrayBuffer` or `DataView` is accepted), and one in the returned value comes back as a base64 string.
+- To show the model an image, audio or a file, call `attach(data, mimeType)` with its bytes (`attach(png, \"image/png\")`): it follows the answer as content of its own, and `attachments` lists each one's type and size. Attachments count against the {result} result limit.
 - Every `codemode` function takes one object of named arguments and returns a Promise: `await` it, and run independent calls together with `Promise.all`.
 - `console.log`, `console.warn` and `console.error` output comes back in `logs`: strings as they are, other values shown with what they hold (`Map(1) {{\"a\" => 1}}`, `[Getter]`, `... 900 more items`).
 - TypeScript is fine, enums and namespaces included; `import`, `export` and decorators are not.
-- Only ECMAScript, `codemode`, `console` and `setTimeout` exist: no `require`, `import`, `fetch`, `process` or file system.
+- Only ECMAScript, `codemode`, `console`, `setTimeout` and `attach` exist: no `require`, `import`, `fetch`, `process` or file system.
 - Each run may take {timeout} ms, use {memory} of memory and make {calls} calls.{search_hint}
 
-The answer is `{{ success, result, error, logs }}`; when `success` is false, `error` says what went wrong and where.
+The answer is `{{ success, result, error, logs }}` (and `attachments` when there are any); when `success` is false, `error` says what went wrong and where.
 
 {listing}",
         timeout = limits.timeout().as_millis(),
         memory = ByteSize(limits.memory_bytes()),
         calls = limits.host_calls(),
+        result = ByteSize(limits.result_bytes()),
     );
     ExecuteDescription { text, needs_search }
 }

@@ -1,5 +1,6 @@
 //! The MCP protocol side: tool listing and calls.
 
+use super::attachments;
 use super::description::INSTRUCTIONS;
 use super::stop::Stops;
 use super::Server;
@@ -147,11 +148,19 @@ impl Server {
         let value = serde_json::to_value(&outcome).unwrap_or_else(|error| {
             json!({ "success": false, "result": null, "error": { "kind": "internal", "message": error.to_string() }, "logs": [] })
         });
-        if success {
+        let mut answer = if success {
             CallToolResult::structured(value)
         } else {
             CallToolResult::structured_error(value)
-        }
+        };
+        answer.content.extend(
+            outcome
+                .attachments
+                .iter()
+                .enumerate()
+                .map(attachments::block),
+        );
+        answer
     }
 
     /// Runs `code` until it finishes or one of `stops` fires; the run is cancelled by

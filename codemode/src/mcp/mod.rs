@@ -1,5 +1,6 @@
 //! The MCP server: `execute` (and optionally `search`) over stdio and streamable HTTP.
 
+mod attachments;
 mod catalog;
 mod cli;
 mod description;

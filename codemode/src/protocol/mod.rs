@@ -10,7 +10,7 @@ mod control;
 pub(crate) use control::{RunControl, Stop};
 
 use crate::outcome::Outcome;
-use serde_json::Value;
+use crate::value::Value;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -30,7 +30,7 @@ pub struct HostCall {
     /// What the program called, after `codemode.`: `add` for a tool, or
     /// `weather.current` (namespace and method, dotted) for a capability method.
     pub target: String,
-    /// The keyword-arguments object.
+    /// The keyword-arguments object; a `Uint8Array` in it is [`Value::Bytes`].
     pub input: Value,
     /// Whether a registered function of that name exists, which
     /// [`Session::dispatch`](crate::Session::dispatch) would run.

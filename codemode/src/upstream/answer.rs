@@ -5,10 +5,12 @@
 //! - only text blocks → one block that parses as JSON gives the parsed value,
 //!   otherwise the text (blocks joined by newlines); no blocks give `null`;
 //! - any other block (image, audio, resource, resource link) → every block, in order,
-//!   in MCP's own shape: `[{ type: "text", text }, { type: "image", mimeType, data }]`.
+//!   in MCP's own shape: `[{ type: "text", text }, { type: "image", mimeType, data }]`,
+//!   where an image's or audio's `data` and a resource's `blob` are bytes (a
+//!   `Uint8Array`), so `attach(block.data, block.mimeType)` passes them on unchanged.
 
+use crate::value::{base64_decode, Value};
 use rmcp::model::{CallToolResult, ContentBlock};
-use serde_json::Value;
 
 /// The program's value for `result`, or the error message its call fails with.
 pub(crate) fn value(result: CallToolResult) -> Result<Value, String> {
@@ -16,7 +18,7 @@ pub(crate) fn value(result: CallToolResult) -> Result<Value, String> {
         return Err(error_text(&result.content));
     }
     if let Some(structured) = result.structured_content {
-        return Ok(structured);
+        return Ok(Value::from(structured));
     }
     let texts: Option<Vec<&str>> = result
         .content
@@ -40,9 +42,28 @@ fn text_value(texts: &[&str]) -> Value {
     Value::String(texts.join("\n"))
 }
 
-/// A content block in MCP's shape. Binary data stays the base64 text MCP carries.
+/// A content block in MCP's shape, its binary data as bytes: MCP carries an image's or
+/// audio's `data` and a resource's `blob` as base64 text, which is decoded here. Text
+/// that is not valid base64 stays as the upstream sent it.
 fn block(content: &ContentBlock) -> Value {
-    serde_json::to_value(content).unwrap_or(Value::Null)
+    let mut value = Value::from(serde_json::to_value(content).unwrap_or_default());
+    let binary = match content {
+        ContentBlock::Image(_) | ContentBlock::Audio(_) => value
+            .as_object_mut()
+            .and_then(|block| block.get_mut("data")),
+        ContentBlock::Resource(_) => value
+            .as_object_mut()
+            .and_then(|block| block.get_mut("resource"))
+            .and_then(Value::as_object_mut)
+            .and_then(|resource| resource.get_mut("blob")),
+        _ => None,
+    };
+    if let Some(field) = binary {
+        if let Some(bytes) = field.as_str().and_then(base64_decode) {
+            *field = Value::Bytes(bytes);
+        }
+    }
+    value
 }
 
 /// The message of a failed call: its text blocks, or a note when it has none.
@@ -61,9 +82,10 @@ fn error_text(content: &[ContentBlock]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Bytes;
     use serde_json::json;
 
-    fn result(value: Value) -> CallToolResult {
+    fn result(value: serde_json::Value) -> CallToolResult {
         serde_json::from_value(value).expect("a CallToolResult")
     }
 
@@ -73,36 +95,46 @@ mod tests {
             "content": [{ "type": "text", "text": "{\"a\":1}" }],
             "structuredContent": { "a": 2 }
         })));
-        assert_eq!(answer, Ok(json!({ "a": 2 })));
+        assert_eq!(answer, Ok(Value::from(json!({ "a": 2 }))));
     }
 
     #[test]
     fn text_blocks_parse_as_json_or_stay_text() {
         let one = result(json!({ "content": [{ "type": "text", "text": "[1, 2]" }] }));
-        assert_eq!(value(one), Ok(json!([1, 2])));
+        assert_eq!(value(one), Ok(Value::from(json!([1, 2]))));
         let plain = result(json!({ "content": [{ "type": "text", "text": "hello" }] }));
-        assert_eq!(value(plain), Ok(json!("hello")));
+        assert_eq!(value(plain), Ok(Value::from("hello")));
         let two = result(json!({ "content": [
             { "type": "text", "text": "1" },
             { "type": "text", "text": "2" }
         ] }));
-        assert_eq!(value(two), Ok(json!("1\n2")));
+        assert_eq!(value(two), Ok(Value::from("1\n2")));
         let none = result(json!({ "content": [] }));
         assert_eq!(value(none), Ok(Value::Null));
     }
 
     #[test]
-    fn other_blocks_keep_their_mcp_shape() {
+    fn other_blocks_keep_their_mcp_shape_with_bytes_for_their_data() {
         let mixed = result(json!({ "content": [
             { "type": "text", "text": "a tiny image:" },
-            { "type": "image", "mimeType": "image/png", "data": "iVBORw0KGgo=" }
+            { "type": "image", "mimeType": "image/png", "data": "iVBORw0KGgo=" },
+            { "type": "audio", "mimeType": "audio/wav", "data": "not base64!" },
+            { "type": "resource", "resource": { "uri": "file:///a.bin", "blob": "AAEC" } }
         ] }));
+        let answer = value(mixed).expect("an answer");
         assert_eq!(
-            value(mixed),
-            Ok(json!([
-                { "type": "text", "text": "a tiny image:" },
-                { "type": "image", "mimeType": "image/png", "data": "iVBORw0KGgo=" }
-            ]))
+            answer[0],
+            json!({ "type": "text", "text": "a tiny image:" })
+        );
+        assert_eq!(answer[1]["type"], json!("image"));
+        assert_eq!(answer[1]["mimeType"], json!("image/png"));
+        let png = Bytes::from(vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        assert_eq!(answer[1]["data"], Value::Bytes(png));
+        assert_eq!(answer[2]["data"], json!("not base64!"));
+        assert_eq!(answer[3]["resource"]["uri"], json!("file:///a.bin"));
+        assert_eq!(
+            answer[3]["resource"]["blob"],
+            Value::Bytes(Bytes::from(vec![0, 1, 2]))
         );
     }
 

@@ -135,7 +135,7 @@ impl Upstream {
         tool: &str,
         path: &str,
         args: Value,
-    ) -> Result<Value, String> {
+    ) -> Result<crate::value::Value, String> {
         let Value::Object(arguments) = args else {
             return Err(format!(
                 "codemode.{path} takes an object of keyword arguments"
@@ -158,7 +158,7 @@ impl Upstream {
         tool: &str,
         path: &str,
         arguments: JsonObject,
-    ) -> (&'static str, Result<Value, String>) {
+    ) -> (&'static str, Result<crate::value::Value, String>) {
         let connection = match self.connection().await {
             Ok(connection) => connection,
             Err(reason) => return ("unavailable", Err(reason)),

@@ -106,6 +106,7 @@ fn function(
     let upstream = Arc::clone(upstream);
     let raw = Arc::<str>::from(tool.name.as_ref());
     let path = Arc::<str>::from(path);
+    // MCP arguments are JSON: taking them as JSON turns bytes into base64 strings.
     HostFunction::new(js, move |args: Value| {
         let upstream = Arc::clone(&upstream);
         let check = Arc::clone(&check);
@@ -128,7 +129,7 @@ fn function(
 /// down: it fails with the reason and starts the upstream again in the background.
 pub(crate) fn unavailable(upstream: &Arc<Upstream>) -> HostFunction {
     let upstream = Arc::clone(upstream);
-    HostFunction::new("*", move |_args: Value| {
+    HostFunction::new("*", move |_args: crate::value::Value| {
         let upstream = Arc::clone(&upstream);
         async move {
             let reason = match upstream.listing() {
@@ -138,7 +139,7 @@ pub(crate) fn unavailable(upstream: &Arc<Upstream>) -> HostFunction {
             tokio::spawn(async move {
                 let _ = upstream.start().await;
             });
-            Err::<Value, _>(ToolError::new(format!(
+            Err::<(), _>(ToolError::new(format!(
                 "{reason}; codemode is starting it again, and its functions appear once it is up"
             )))
         }

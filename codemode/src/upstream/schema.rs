@@ -1,7 +1,7 @@
 //! Checking a call's arguments against the upstream tool's `inputSchema` before the
 //! call goes out, with errors in the words the Rust tools' argument errors use.
 
-use crate::value;
+use crate::value::json_kind;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError, Validator};
 use serde_json::Value;
@@ -87,12 +87,12 @@ fn explain(error: &ValidationError<'_>, args: &Value, schema: &Value) -> String 
         ValidationErrorKind::Type { kind } if root => format!(
             "expected {} of keyword arguments, got {}",
             expected(kind),
-            value::kind_of(error.instance())
+            json_kind(error.instance())
         ),
         ValidationErrorKind::Type { kind } => format!(
             "invalid type for `{location}`: expected {}, got {}",
             expected(kind),
-            value::kind_of(error.instance())
+            json_kind(error.instance())
         ),
         ValidationErrorKind::Required { property } => {
             let name = property

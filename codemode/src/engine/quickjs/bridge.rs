@@ -1,14 +1,18 @@
 //! The native functions the harness calls, and the Rust-side state they share with the
 //! run loop. The only JavaScript values kept here are the resolving functions of calls
-//! the loop has not taken yet; [`ForgetPending`] drops them before the runtime goes
-//! away. Timer callbacks live in the harness.
+//! the loop has not taken yet and the harness's view getters; [`ForgetPending`] drops
+//! them before the runtime goes away. Timer callbacks live in the harness.
 
+use super::binary::{self, Binary, ViewGetters};
 use super::inspect;
 use super::text;
-use super::to_host::{self, PlainClasses, Unsendable};
+use super::to_host::{self, class_of, Classes, Unsendable};
+use crate::attachment::{self, Attachment};
+use crate::engine::Routing;
 use crate::limits::{ByteSize, Limits};
 use crate::protocol::{RunControl, Stop};
-use crate::value;
+use crate::registry::{Arguments, HostFunction, Registry};
+use crate::value::{Bytes, Value as Host};
 use rquickjs::{Array, Ctx, Exception, Function, Object, Persistent, Promise, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
@@ -20,7 +24,10 @@ use std::time::{Duration, Instant};
 pub(super) struct NewCall {
     pub id: u64,
     pub target: String,
-    pub args: serde_json::Value,
+    pub args: Arguments,
+    /// The registered function the call goes to, unless it is surfaced to the host
+    /// first; then its arguments are a [`Host`] value.
+    pub dispatched: Option<HostFunction>,
     pub resolvers: Resolvers,
 }
 
@@ -44,6 +51,13 @@ struct Logs {
 }
 
 #[derive(Default)]
+struct Attachments {
+    list: Vec<Attachment>,
+    /// What they cost against the result limit.
+    cost: usize,
+}
+
+#[derive(Default)]
 struct Timers {
     next_id: u64,
     due: BTreeSet<(Instant, u64)>,
@@ -53,23 +67,39 @@ struct Timers {
 /// State shared by the native functions and the run loop.
 pub(super) struct Bridge {
     control: Arc<RunControl>,
+    registry: Registry,
+    routing: Routing,
+    /// The getters views' bytes are read with, once the harness is installed.
+    pub views: ViewGetters,
     host_calls: usize,
     log_bytes: usize,
     argument_bytes: usize,
+    result_bytes: usize,
     calls: RefCell<Calls>,
     logs: RefCell<Logs>,
+    attachments: RefCell<Attachments>,
     timers: RefCell<Timers>,
 }
 
 impl Bridge {
-    pub(super) fn new(limits: &Limits, control: Arc<RunControl>) -> Self {
+    pub(super) fn new(
+        limits: &Limits,
+        control: Arc<RunControl>,
+        registry: &Registry,
+        routing: Routing,
+    ) -> Self {
         Self {
             control,
+            registry: registry.clone(),
+            routing,
+            views: ViewGetters::default(),
             host_calls: limits.host_calls(),
             log_bytes: limits.log_bytes(),
             argument_bytes: limits.memory_bytes(),
+            result_bytes: limits.result_bytes(),
             calls: RefCell::default(),
             logs: RefCell::default(),
+            attachments: RefCell::default(),
             timers: RefCell::default(),
         }
     }
@@ -82,6 +112,16 @@ impl Bridge {
     /// Takes the captured console output.
     pub(super) fn take_logs(&self) -> Vec<String> {
         std::mem::take(&mut self.logs.borrow_mut().lines)
+    }
+
+    /// Takes the attachments the program made.
+    pub(super) fn take_attachments(&self) -> Vec<Attachment> {
+        std::mem::take(&mut self.attachments.borrow_mut().list)
+    }
+
+    /// What the attachments cost against the result limit.
+    pub(super) fn attachment_bytes(&self) -> usize {
+        self.attachments.borrow().cost
     }
 
     /// Removes and returns the id of a timer due at `now`.
@@ -106,21 +146,49 @@ impl Bridge {
         self.timers.borrow().due.len()
     }
 
+    /// The registered function a call to `target` runs at once, if any: the host sees
+    /// every call first when it intercepts them.
+    fn dispatched(&self, target: &str) -> Option<HostFunction> {
+        match self.routing {
+            Routing::Host => None,
+            Routing::RegisteredOnly | Routing::RegisteredThenHost => {
+                self.registry.get(target).cloned()
+            }
+        }
+    }
+
     fn call<'js>(
         &self,
         ctx: &Ctx<'js>,
-        classes: PlainClasses,
+        classes: Classes,
         target: String,
         args: Value<'js>,
     ) -> rquickjs::Result<Promise<'js>> {
-        let args = match to_host::to_json(ctx, classes, self.argument_bytes, args) {
-            Ok(Some(args @ serde_json::Value::Object(_))) => args,
-            Ok(None) => serde_json::Value::Object(Default::default()),
+        let dispatched = self.dispatched(&target);
+        // A function that takes JSON gets its arguments built as JSON directly.
+        let converted = match &dispatched {
+            Some(function) if function.takes_json() => {
+                to_host::convert(ctx, classes, &self.views, self.argument_bytes, args)
+                    .map(|args| args.map(Arguments::Json))
+            }
+            _ => to_host::convert(ctx, classes, &self.views, self.argument_bytes, args)
+                .map(|args| args.map(Arguments::Value)),
+        };
+        let args = match converted {
+            Ok(Some(
+                args @ (Arguments::Value(Host::Object(_))
+                | Arguments::Json(serde_json::Value::Object(_))),
+            )) => args,
+            Ok(None) => Arguments::Value(Host::Object(Default::default())),
             Ok(Some(other)) => {
+                let kind = match other {
+                    Arguments::Value(value) => value.kind(),
+                    Arguments::Json(json) => crate::value::json_kind(&json),
+                };
                 return Err(Exception::throw_type(
                     ctx,
-                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {}", value::kind_of(&other)),
-                ))
+                    &format!("codemode.{target}: the arguments must convert to a JSON object, but their toJSON method made them {kind}"),
+                ));
             }
             Err(unsendable) => {
                 let reason = match unsendable {
@@ -138,7 +206,7 @@ impl Bridge {
                     Unsendable::BigInt => "they contain a BigInt, which JSON cannot represent; convert it with String() or Number()".to_owned(),
                     Unsendable::Unreadable(error) => format!("the engine wrote JSON for them that cannot be read back: {error}"),
                     Unsendable::TooDeep => format!("they nest more than {} levels of arrays and objects deep; send a flatter value", to_host::MAX_NESTING),
-                    Unsendable::TooLarge(bytes) => format!("they take more than {} as JSON, the run's memory limit; send less data per call", ByteSize(bytes)),
+                    Unsendable::TooLarge(bytes) => format!("they take more than {}, the run's memory limit; send less data per call", ByteSize(bytes)),
                 };
                 return Err(Exception::throw_type(
                     ctx,
@@ -162,12 +230,65 @@ impl Bridge {
             id,
             target,
             args,
+            dispatched,
             resolvers: Resolvers {
                 resolve: Persistent::save(ctx, resolve),
                 reject: Persistent::save(ctx, reject),
             },
         });
         Ok(promise)
+    }
+
+    /// Adds the bytes of `data` as an attachment of type `mime_type`. A wrong argument
+    /// is a TypeError; attachments past the result limit are refused with the message
+    /// the harness throws.
+    fn attach<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        classes: Classes,
+        data: Value<'js>,
+        mime_type: Value<'js>,
+    ) -> rquickjs::Result<Option<String>> {
+        const USAGE: &str = "attach(data, mimeType)";
+        let kind = data
+            .as_object()
+            .and_then(|_| Binary::of(&classes, class_of(&data), &data));
+        let Some(kind) = kind else {
+            return Err(Exception::throw_type(
+                ctx,
+                &format!("{USAGE}: `data` must be a Uint8Array (or another typed array, an ArrayBuffer or a DataView), got {}", describe(&data)),
+            ));
+        };
+        let Some(mime_type) = mime_type.as_string().map(text::lossy) else {
+            return Err(Exception::throw_type(
+                ctx,
+                &format!(
+                    "{USAGE}: `mimeType` must be a string such as \"image/png\", got {}",
+                    describe(&mime_type)
+                ),
+            ));
+        };
+        if let Err(reason) = attachment::check_mime_type(&mime_type) {
+            return Err(Exception::throw_type(ctx, &format!("{USAGE}: {reason}")));
+        }
+        let span = binary::locate(ctx, &self.views, &data, kind)?;
+        let cost = Attachment::cost(&mime_type, span.len);
+        let mut attachments = self.attachments.borrow_mut();
+        let total = attachments.cost.saturating_add(cost);
+        if total > self.result_bytes {
+            return Ok(Some(format!(
+                "{USAGE}: this attachment of {} would bring the answer to {} with base64, past the result limit of {}: attach less data, or smaller files",
+                ByteSize(span.len),
+                ByteSize(total),
+                ByteSize(self.result_bytes)
+            )));
+        }
+        attachments.cost = total;
+        attachments.list.push(Attachment {
+            mime_type,
+            data: Bytes(binary::copy(ctx, &span)),
+        });
+        Ok(None)
     }
 
     fn log(&self, ctx: &Ctx<'_>, level: i32, text: String) -> rquickjs::Result<()> {
@@ -222,11 +343,20 @@ impl Bridge {
 }
 
 /// The native functions handed to the harness, in its parameter order.
+pub(super) struct Natives<'js> {
+    pub call: Function<'js>,
+    pub log: Function<'js>,
+    pub set_timer: Function<'js>,
+    pub clear_timer: Function<'js>,
+    pub attach: Function<'js>,
+}
+
+/// Makes the native functions of a run.
 pub(super) fn natives<'js>(
     ctx: &Ctx<'js>,
     bridge: &Rc<Bridge>,
-    classes: PlainClasses,
-) -> rquickjs::Result<(Function<'js>, Function<'js>, Function<'js>, Function<'js>)> {
+    classes: Classes,
+) -> rquickjs::Result<Natives<'js>> {
     let b = Rc::clone(bridge);
     let call = Function::new(
         ctx.clone(),
@@ -244,24 +374,65 @@ pub(super) fn natives<'js>(
     let set_timer = Function::new(ctx.clone(), move |delay: f64| b.set_timer(delay))?;
     let b = Rc::clone(bridge);
     let clear_timer = Function::new(ctx.clone(), move |id: f64| b.clear_timer(id))?;
-    Ok((call, log, set_timer, clear_timer))
+    let b = Rc::clone(bridge);
+    let attach = Function::new(
+        ctx.clone(),
+        move |ctx: Ctx<'js>, data: Value<'js>, mime_type: Value<'js>| {
+            b.attach(&ctx, classes, data, mime_type)
+        },
+    )?;
+    Ok(Natives {
+        call,
+        log,
+        set_timer,
+        clear_timer,
+        attach,
+    })
 }
 
-/// Drops the calls the loop has not taken, and their resolving functions, when it goes
-/// out of scope, which must happen before the runtime is freed: the runtime aborts the
-/// process if a value it owns is still held from Rust.
+/// How a value's type reads in a message: `a string`, `an array`, `undefined`...
+fn describe(value: &Value<'_>) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if value.is_number() {
+        "a number"
+    } else if value.is_bool() {
+        "a boolean"
+    } else if value.is_array() {
+        "an array"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_symbol() {
+        "a symbol"
+    } else if value.is_big_int() {
+        "a BigInt"
+    } else {
+        "an object"
+    }
+}
+
+/// Drops the calls the loop has not taken, their resolving functions and the view
+/// getters when it goes out of scope, which must happen before the runtime is freed:
+/// the runtime aborts the process if a value it owns is still held from Rust.
 pub(super) struct ForgetPending(pub Rc<Bridge>);
 
 impl Drop for ForgetPending {
     fn drop(&mut self) {
         self.0.calls.borrow_mut().new.clear();
+        self.0.views.forget();
     }
 }
 
-/// Kinds of failed calls understood by the harness's `error`, which its `origin`
-/// gives back for the errors `error` made.
+/// Kinds of errors made by the harness's `error`, which its `origin` gives back for
+/// the errors it made: failed calls, and attachments past the result limit (made by
+/// the harness's `attach`).
 pub(super) const ANSWER_TOOL_ERROR: i32 = 1;
 pub(super) const ANSWER_UNKNOWN_TOOL: i32 = 2;
+pub(super) const ATTACHMENTS_TOO_LARGE: i32 = 3;
 
 /// The functions the harness returns for the run loop.
 pub(super) struct Harness<'js> {
@@ -269,6 +440,8 @@ pub(super) struct Harness<'js> {
     pub origin: Function<'js>,
     pub fire: Function<'js>,
     pub run: Function<'js>,
+    /// The getters a view's bytes are read with.
+    pub views: Object<'js>,
 }
 
 impl<'js> Harness<'js> {
@@ -278,6 +451,7 @@ impl<'js> Harness<'js> {
             origin: object.get("origin")?,
             fire: object.get("fire")?,
             run: object.get("run")?,
+            views: object.get("views")?,
         })
     }
 }

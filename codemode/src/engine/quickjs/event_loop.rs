@@ -45,10 +45,11 @@ impl Run<'_> {
     pub(super) fn execute(&mut self, ctx: &Ctx<'_>) -> Outcome {
         let result = self.drive(ctx);
         let logs = self.bridge.take_logs();
-        match result {
+        let outcome = match result {
             Ok(value) => Outcome::success(value, logs),
             Err(error) => Outcome::failure(error, logs),
-        }
+        };
+        outcome.with_attachments(self.bridge.take_attachments())
     }
 
     /// Aborts the host functions still running for the program.
@@ -61,6 +62,7 @@ impl Run<'_> {
     fn drive<'js>(&mut self, ctx: &Ctx<'js>) -> Result<Json, ExecError> {
         let harness = self.install_harness(ctx)?;
         self.origin = Some(Persistent::save(ctx, harness.origin.clone()));
+        self.bridge.views.keep(ctx, harness.views.clone());
         let code = source::escape_nul(&self.spec.code);
         let (compiled, form) =
             source::compile(&code, |wrapped| self.compile_wrapped(ctx, wrapped))?;
@@ -83,8 +85,15 @@ impl Run<'_> {
         let paths: Vec<&str> = self.spec.registry.paths().collect();
         let installed = bridge::natives(ctx, self.bridge, self.sandbox.classes)
             .and_then(|natives| Ok((natives, self.sandbox.factory(ctx)?)))
-            .and_then(|((call, log, set_timer, clear_timer), factory)| {
-                factory.call::<_, Object>((call, log, set_timer, clear_timer, paths))
+            .and_then(|(natives, factory)| {
+                factory.call::<_, Object>((
+                    natives.call,
+                    natives.log,
+                    natives.set_timer,
+                    natives.clear_timer,
+                    natives.attach,
+                    paths,
+                ))
             })
             .and_then(|object| Harness::from_object(&object))
             .catch(ctx);

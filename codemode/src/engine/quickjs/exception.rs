@@ -17,6 +17,8 @@ pub(super) enum Origin {
     FailedCall,
     /// The harness, for a call to a name nothing answers.
     UnknownCall,
+    /// The harness, for attachments past the result limit.
+    AttachmentLimit,
 }
 
 /// Describes an uncaught exception; `kind` applies unless the harness made the error
@@ -43,6 +45,7 @@ pub(super) fn describe<'js>(
     let kind = match origin {
         Origin::FailedCall => ErrorKind::Tool,
         Origin::UnknownCall => ErrorKind::UnknownTool,
+        Origin::AttachmentLimit => ErrorKind::ResultTooLarge,
         Origin::Program if name == "RangeError" && message == STACK_OVERFLOW => ErrorKind::Stack,
         Origin::Program => kind,
     };
@@ -51,7 +54,7 @@ pub(super) fn describe<'js>(
             Some(tool) => format!("codemode.{tool} failed: {message}"),
             None => format!("a host function failed: {message}"),
         },
-        ErrorKind::UnknownTool => message,
+        ErrorKind::UnknownTool | ErrorKind::ResultTooLarge => message,
         ErrorKind::Stack => {
             "the program exceeded its stack limit: look for unbounded recursion".to_owned()
         }

@@ -1,10 +1,11 @@
-(function (hostCall, hostLog, hostSetTimer, hostClearTimer, registeredPaths) {
+(function (hostCall, hostLog, hostSetTimer, hostClearTimer, hostAttach, registeredPaths) {
   "use strict";
   // Everything the harness relies on is captured before user code runs, so a program
   // that overwrites a built-in cannot redirect the harness.
   const Obj = Object;
   const Err = Error;
   const TypeErr = TypeError;
+  const RangeErr = RangeError;
   const ProxyCtor = Proxy;
   const WeakMapCtor = WeakMap;
   const apply = Reflect.apply;
@@ -117,11 +118,27 @@
     return made[0];
   }
 
-  // The built-in functions the console's renderer reads maps, sets, dates, regular
-  // expressions, boxed primitives and error stacks with, captured before user code runs.
   function getter(prototype, key) {
     return Obj.getOwnPropertyDescriptor(prototype, key).get;
   }
+
+  // The built-in getters the host reads a typed array's or a DataView's bytes with,
+  // captured before user code runs: a program's own `length` or `byteLength` cannot
+  // change what is read.
+  const typedArrayProto = getPrototypeOf(Uint8Array.prototype);
+  const dataViewProto = DataView.prototype;
+  const viewGetters = {
+    __proto__: null,
+    typedBuffer: getter(typedArrayProto, "buffer"),
+    typedOffset: getter(typedArrayProto, "byteOffset"),
+    typedLength: getter(typedArrayProto, "byteLength"),
+    viewBuffer: getter(dataViewProto, "buffer"),
+    viewOffset: getter(dataViewProto, "byteOffset"),
+    viewLength: getter(dataViewProto, "byteLength"),
+  };
+
+  // The built-in functions the console's renderer reads maps, sets, dates, regular
+  // expressions, boxed primitives and error stacks with, captured before user code runs.
   const regexpProto = RegExp.prototype;
   const inspectTools = {
     __proto__: null,
@@ -181,6 +198,28 @@
     return id;
   }
 
+  // Adds bytes to the answer as an attachment; the host checks both arguments and
+  // refuses, with a message, attachments past the result limit.
+  function attach(data, mimeType) {
+    const refused = hostAttach(data, mimeType);
+    if (refused !== undefined) throw failure(3, refused, undefined);
+  }
+
+  // Makes the error of a failed call (status 1 = tool error, 2 = unknown tool) or of
+  // attachments past the result limit (3), remembered so that `origin` knows it.
+  function failure(status, message, path) {
+    let error;
+    if (status === 3) {
+      error = new RangeErr(message);
+    } else {
+      error = status === 1 ? new ToolError(message) : new UnknownToolError(message);
+      defineProperty(error, "tool", { __proto__: null, value: path });
+    }
+    if (made === null) made = new WeakMapCtor();
+    apply(weakSet, made, [error, status]);
+    return error;
+  }
+
   function clearTimeout(id) {
     if (typeof id === "number" && timers[id] !== undefined) {
       delete timers[id];
@@ -193,16 +232,13 @@
   defineProperty(global, "console", { __proto__: null, value: console, enumerable: false, writable: true, configurable: true });
   defineProperty(global, "setTimeout", { __proto__: null, value: setTimeout, enumerable: false, writable: true, configurable: true });
   defineProperty(global, "clearTimeout", { __proto__: null, value: clearTimeout, enumerable: false, writable: true, configurable: true });
+  defineProperty(global, "attach", { __proto__: null, value: attach, enumerable: false, writable: true, configurable: true });
 
   return {
     // Makes the error a failed call rejects with: status 1 = tool error, 2 = unknown tool.
-    error(status, message, path) {
-      const error = status === 1 ? new ToolError(message) : new UnknownToolError(message);
-      defineProperty(error, "tool", { __proto__: null, value: path });
-      if (made === null) made = new WeakMapCtor();
-      apply(weakSet, made, [error, status]);
-      return error;
-    },
+    error: failure,
+    // The getters the host reads views' bytes with.
+    views: viewGetters,
     // The status `error` made a thrown value with, or 0 when it did not make it.
     origin(value) {
       const status = made === null ? undefined : apply(weakGet, made, [value]);

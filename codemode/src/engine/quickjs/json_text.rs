@@ -4,7 +4,7 @@
 //! `\udXXX` escapes that no Rust string can hold; they are read as U+FFFD instead, as
 //! a lossy UTF-8 conversion would.
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
 /// Levels of arrays and objects serde_json reads before it gives up.
 const READABLE_NESTING: usize = 127;
@@ -19,7 +19,7 @@ pub(super) enum Unreadable {
 }
 
 /// Parses JSON text written by the engine.
-pub(super) fn parse(text: &str) -> Result<Value, Unreadable> {
+pub(super) fn parse<T: DeserializeOwned>(text: &str) -> Result<T, Unreadable> {
     let parsed = match serde_json::from_str(text) {
         Err(error) if text.contains("\\ud") || text.contains("\\uD") => {
             serde_json::from_str(&replace_lone_surrogates(text)).map_err(|_| error)
@@ -96,13 +96,13 @@ fn escaped_unit(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     #[test]
     fn lone_surrogates_become_replacement_characters() {
         let text = r#"{"a":"x\ud800y","b":"\udc00","c":"\ud83c\udf0d","d":"\\ud800"}"#;
         assert_eq!(
-            parse(text).expect("repaired"),
+            parse::<Value>(text).expect("repaired"),
             json!({ "a": "x\u{fffd}y", "b": "\u{fffd}", "c": "🌍", "d": "\\ud800" })
         );
     }
@@ -110,17 +110,20 @@ mod tests {
     #[test]
     fn only_text_nested_too_deep_is_too_deep() {
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-        assert!(matches!(parse(&deep), Err(Unreadable::TooDeep)));
+        assert!(matches!(parse::<Value>(&deep), Err(Unreadable::TooDeep)));
         let readable = format!("{}{}", "[".repeat(127), "]".repeat(127));
-        assert!(parse(&readable).is_ok());
+        assert!(parse::<Value>(&readable).is_ok());
         let quoted = format!("[\"{}\", 1", "[".repeat(200));
-        assert!(matches!(parse(&quoted), Err(Unreadable::Invalid(_))));
+        assert!(matches!(
+            parse::<Value>(&quoted),
+            Err(Unreadable::Invalid(_))
+        ));
     }
 
     #[test]
     fn a_high_surrogate_before_another_high_one_is_lone() {
         assert_eq!(
-            parse(r#""\ud800\ud800\udc00""#).expect("repaired"),
+            parse::<Value>(r#""\ud800\ud800\udc00""#).expect("repaired"),
             json!("\u{fffd}\u{10000}")
         );
     }

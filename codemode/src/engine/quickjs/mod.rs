@@ -2,6 +2,7 @@
 //! builds the next run's while it waits.
 
 mod allocator;
+mod binary;
 mod bridge;
 mod event_loop;
 mod exception;
@@ -15,6 +16,7 @@ mod sandbox;
 mod text;
 mod to_host;
 mod to_script;
+mod tree;
 
 use super::pool::WorkerPool;
 use super::watchdog;

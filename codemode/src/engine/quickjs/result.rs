@@ -1,16 +1,21 @@
 //! How a run ends: its result converted to JSON under the result limit, the error of
 //! what the program threw, and the error of each limit that stops a run.
+//!
+//! A `Uint8Array` in the result (any typed array, `ArrayBuffer` or `DataView`) becomes
+//! a base64 string of its bytes, the form MCP and JSON Schema give binary data, where
+//! `JSON.stringify` would write an object of indices (`{"0":137,"1":80,...}`), six
+//! times larger and of no use to a reader.
 
-use super::bridge::{ANSWER_TOOL_ERROR, ANSWER_UNKNOWN_TOOL};
+use super::bridge::{ANSWER_TOOL_ERROR, ANSWER_UNKNOWN_TOOL, ATTACHMENTS_TOO_LARGE};
 use super::event_loop::Run;
 use super::exception::{self, Origin};
-use super::json_text::{self, Unreadable};
 use super::to_host::{self, Unsendable};
 use crate::limits::ByteSize;
 use crate::outcome::{ErrorKind, ExecError};
 use crate::protocol::Stop;
-use rquickjs::{CatchResultExt, CaughtError, Ctx, Promise, Value};
+use rquickjs::{CaughtError, Ctx, Promise, Value};
 use serde_json::Value as Json;
+use std::io::{self, Write};
 
 /// Why a result nested too deeply for the host fails.
 const TOO_DEEP: &str = "the result nests too deeply to convert to JSON: return a flatter value";
@@ -21,7 +26,8 @@ const CYCLE: &str =
 const BIG_INT: &str = "the result contains a BigInt, which JSON cannot represent: convert it with String() or Number()";
 
 impl Run<'_> {
-    /// Converts the settled result to JSON under the result limit.
+    /// Converts the settled result to JSON (bytes as base64 strings) under the result
+    /// limit, which the attachments share.
     pub(super) fn finish<'js>(
         &self,
         ctx: &Ctx<'js>,
@@ -36,57 +42,68 @@ impl Run<'_> {
                 ))
             }
         };
-        let text = match ctx.json_stringify(value.clone()).catch(ctx) {
-            Ok(Some(text)) => text.to_string().map_err(|error| {
-                ExecError::new(
-                    ErrorKind::ResultNotJson,
-                    format!("the result is not valid text: {error}"),
-                )
-            })?,
-            Ok(None) => return Ok(Json::Null),
-            Err(caught) => return Err(self.unconvertible(ctx, value, caught)),
+        let limits = &self.spec.limits;
+        let attached = self.bridge.attachment_bytes();
+        // The walk stops at the memory limit, well past any sensible result; the
+        // result limit is checked against the JSON's exact size below.
+        let converted = to_host::convert(
+            ctx,
+            self.sandbox.classes,
+            &self.bridge.views,
+            limits.memory_bytes().max(limits.result_bytes()),
+            value,
+        );
+        let json = match converted {
+            Ok(Some(json)) => json,
+            Ok(None) => Json::Null,
+            Err(unsendable) => return Err(self.unconvertible(ctx, unsendable)),
         };
         self.check_stopped()?;
-        if text.len() > self.spec.limits.result_bytes() {
+        let size = json_size(&json);
+        if size.saturating_add(attached) > limits.result_bytes() {
+            let attachments = if attached > 0 {
+                format!(" and the attachments {} with base64", ByteSize(attached))
+            } else {
+                String::new()
+            };
             return Err(ExecError::new(
                 ErrorKind::ResultTooLarge,
                 format!(
-                    "the result is {} of JSON; the limit is {}: return less data or a summary",
-                    ByteSize(text.len()),
-                    ByteSize(self.spec.limits.result_bytes())
+                    "the result is {} of JSON{attachments}; the limit is {}: return less data or a summary",
+                    ByteSize(size),
+                    ByteSize(limits.result_bytes())
                 ),
             ));
         }
-        json_text::parse(&text).map_err(|unreadable| match unreadable {
-            Unreadable::TooDeep => ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP),
-            Unreadable::Invalid(error) => ExecError::new(
-                ErrorKind::ResultNotJson,
-                format!("the result is not valid JSON: {error}"),
-            ),
-        })
+        Ok(json)
     }
 
-    /// Why `JSON.stringify` refused the result, found by walking it: the engine's
-    /// exception only says so in words.
-    fn unconvertible<'js>(
-        &self,
-        ctx: &Ctx<'js>,
-        value: Value<'js>,
-        caught: CaughtError<'js>,
-    ) -> ExecError {
+    /// Why the result cannot be converted, from what the walk found.
+    fn unconvertible<'js>(&self, ctx: &Ctx<'js>, unsendable: Unsendable) -> ExecError {
         if let Err(stopped) = self.check_stopped() {
             return stopped;
         }
-        let limit = self.spec.limits.result_bytes();
-        let thrown = match to_host::to_json(ctx, self.sandbox.classes, limit, value) {
-            Err(Unsendable::Cycle) => return ExecError::new(ErrorKind::ResultNotJson, CYCLE),
-            Err(Unsendable::BigInt) => return ExecError::new(ErrorKind::ResultNotJson, BIG_INT),
-            Err(Unsendable::TooDeep) => return ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP),
-            Err(Unsendable::Thrown) => ctx.catch(),
-            // Reading it again went otherwise: report what `JSON.stringify` threw.
-            Ok(_) | Err(Unsendable::TooLarge(_) | Unsendable::Unreadable(_)) => {
-                caught_value(ctx, caught)
+        let thrown = match unsendable {
+            Unsendable::Cycle => return ExecError::new(ErrorKind::ResultNotJson, CYCLE),
+            Unsendable::BigInt => return ExecError::new(ErrorKind::ResultNotJson, BIG_INT),
+            Unsendable::TooDeep => return ExecError::new(ErrorKind::ResultNotJson, TOO_DEEP),
+            Unsendable::TooLarge(bytes) => {
+                return ExecError::new(
+                    ErrorKind::ResultTooLarge,
+                    format!(
+                        "the result is more than {} of JSON; the limit is {}: return less data or a summary",
+                        ByteSize(bytes),
+                        ByteSize(self.spec.limits.result_bytes())
+                    ),
+                )
             }
+            Unsendable::Unreadable(error) => {
+                return ExecError::new(
+                    ErrorKind::ResultNotJson,
+                    format!("the result is not valid JSON: {error}"),
+                )
+            }
+            Unsendable::Thrown => ctx.catch(),
         };
         let origin = self.origin(ctx, &thrown);
         let reason = exception::describe(ctx, thrown, ErrorKind::ResultNotJson, origin);
@@ -117,6 +134,7 @@ impl Run<'_> {
         match status {
             Ok(ANSWER_TOOL_ERROR) => Origin::FailedCall,
             Ok(ANSWER_UNKNOWN_TOOL) => Origin::UnknownCall,
+            Ok(ATTACHMENTS_TOO_LARGE) => Origin::AttachmentLimit,
             Ok(_) => Origin::Program,
             Err(_) => {
                 ctx.catch();
@@ -204,5 +222,24 @@ fn caught_value<'js>(ctx: &Ctx<'js>, caught: CaughtError<'js>) -> Value<'js> {
         CaughtError::Exception(exception) => exception.into_value(),
         CaughtError::Value(value) => value,
         CaughtError::Error(_) => Value::new_undefined(ctx.clone()),
+    }
+}
+
+/// Bytes of `json`'s compact text, counted without writing it.
+fn json_size(json: &Json) -> usize {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, json) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
     }
 }

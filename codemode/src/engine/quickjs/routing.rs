@@ -9,9 +9,9 @@ use crate::dispatch::{self, Started};
 use crate::engine::Routing;
 use crate::outcome::ExecError;
 use crate::protocol::{Answer, HostCall, Inbound, RunEvent};
-use crate::registry::HostFunction;
+use crate::registry::{Arguments, HostFunction};
+use crate::value::Value as Host;
 use rquickjs::{CatchResultExt, CaughtError, Ctx, Value};
-use serde_json::Value as Json;
 use tokio::task::AbortHandle;
 
 /// A call whose promise is not settled yet: the path it was made to and the functions
@@ -27,7 +27,7 @@ pub(super) struct InFlight {
     abort: Option<AbortHandle>,
     /// The arguments of a call to a registered function surfaced to the host, until
     /// the host has it dispatched; `None` for calls nothing registered answers.
-    surfaced: Option<Json>,
+    surfaced: Option<Host>,
 }
 
 impl InFlight {
@@ -59,21 +59,30 @@ impl Run<'_> {
                 id,
                 target,
                 args,
+                dispatched,
                 resolvers,
             }) = self.waiting.pop_front()
             else {
                 break;
             };
             let call = Unsettled { target, resolvers };
-            let registered = self.spec.registry.get(&call.target);
-            match (self.spec.routing, registered) {
-                (Routing::Host, _) | (Routing::RegisteredThenHost, None) => {
-                    let surfaced = (self.spec.routing == Routing::Host).then(|| args.clone());
+            if let Some(function) = dispatched {
+                settled |= self.run_registered(ctx, harness, function, id, call, args)?;
+                continue;
+            }
+            let input = match args {
+                Arguments::Value(input) => input,
+                Arguments::Json(json) => Host::from(json),
+            };
+            let registered = self.spec.registry.get(&call.target).is_some();
+            match self.spec.routing {
+                Routing::Host | Routing::RegisteredThenHost => {
+                    let surfaced = (self.spec.routing == Routing::Host).then(|| input.clone());
                     let _ = self.events.send(RunEvent::HostCall(HostCall {
                         call_id: id,
                         target: call.target.clone(),
-                        input: args,
-                        registered: registered.is_some(),
+                        input,
+                        registered,
                     }));
                     self.in_flight.insert(
                         id,
@@ -84,11 +93,7 @@ impl Run<'_> {
                         },
                     );
                 }
-                (_, Some(function)) => {
-                    let function = function.clone();
-                    settled |= self.run_registered(ctx, harness, function, id, call, args)?;
-                }
-                (Routing::RegisteredOnly, None) => {
+                Routing::RegisteredOnly => {
                     self.settle_unknown(ctx, harness, call)?;
                     settled = true;
                 }
@@ -118,7 +123,7 @@ impl Run<'_> {
         };
         match (surfaced, self.spec.registry.get(&call.target).cloned()) {
             (Some(args), Some(function)) => self
-                .run_registered(ctx, harness, function, call_id, call, args)
+                .run_registered(ctx, harness, function, call_id, call, Arguments::Value(args))
                 .map(|_| ()),
             _ => self.settle_unknown(ctx, harness, call),
         }
@@ -147,7 +152,7 @@ impl Run<'_> {
         function: HostFunction,
         call_id: u64,
         call: Unsettled,
-        args: Json,
+        args: Arguments,
     ) -> Result<bool, ExecError> {
         let reply = self.answers.clone();
         let started = dispatch::start(
@@ -197,9 +202,9 @@ impl Run<'_> {
         ctx: &Ctx<'js>,
         harness: &Harness<'js>,
         call: Unsettled,
-        value: &Json,
+        value: &Host,
     ) -> Result<(), ExecError> {
-        let value = match to_script::from_json(ctx, value) {
+        let value = match to_script::from_host(ctx, value) {
             Ok(value) => value,
             Err(Unbuildable::TooDeep) => {
                 let message = format!(

@@ -68,7 +68,12 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
             false
         })));
     }
-    let bridge = Rc::new(Bridge::new(limits, Arc::clone(&control)));
+    let bridge = Rc::new(Bridge::new(
+        limits,
+        Arc::clone(&control),
+        &spec.registry,
+        spec.routing,
+    ));
     let _forget_pending = ForgetPending(Rc::clone(&bridge));
     // Declared after `sandbox`: the calls it holds, and their resolving functions, are
     // dropped before the runtime is.

@@ -9,7 +9,7 @@
 
 use super::allocator::{Budget, LimitedAllocator};
 use super::harness;
-use super::to_host::PlainClasses;
+use super::to_host::Classes;
 use rquickjs::{Context, Ctx, Function, Persistent, Runtime};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -55,7 +55,7 @@ pub(super) struct Sandbox {
     pub context: Context,
     pub runtime: Runtime,
     pub budget: Rc<Budget>,
-    pub classes: PlainClasses,
+    pub classes: Classes,
 }
 
 impl Sandbox {
@@ -100,7 +100,7 @@ impl Sandbox {
             .map_err(|error| format!("could not create a JavaScript context: {error}"))?;
         let (factory, classes) = context.with(|ctx| {
             let factory = harness::load(&ctx)?;
-            let classes = PlainClasses::of(&ctx)
+            let classes = Classes::of(&ctx)
                 .map_err(|error| format!("could not read the engine's class ids: {error}"))?;
             Ok::<_, String>((Persistent::save(&ctx, factory), classes))
         })?;

@@ -1,9 +1,10 @@
-//! Builds the JavaScript value for a host's JSON answer the way `JSON.parse` would,
-//! without writing and re-reading text.
+//! Builds the JavaScript value for a host's answer the way `JSON.parse` would, without
+//! writing and re-reading text; bytes become a `Uint8Array`.
 
+use super::binary;
+use crate::value::Value as Host;
 use rquickjs::object::Property;
 use rquickjs::{Array, Ctx, Object, Value};
-use serde_json::Value as Json;
 
 /// Levels of arrays and objects an answer may have.
 pub(super) const MAX_NESTING: usize = 512;
@@ -23,18 +24,19 @@ impl From<rquickjs::Error> for Unbuildable {
     }
 }
 
-/// The JavaScript value of `json`.
-pub(super) fn from_json<'js>(ctx: &Ctx<'js>, json: &Json) -> Result<Value<'js>, Unbuildable> {
-    build(ctx, json, 0)
+/// The JavaScript value of `value`.
+pub(super) fn from_host<'js>(ctx: &Ctx<'js>, value: &Host) -> Result<Value<'js>, Unbuildable> {
+    build(ctx, value, 0)
 }
 
-fn build<'js>(ctx: &Ctx<'js>, json: &Json, depth: usize) -> Result<Value<'js>, Unbuildable> {
-    Ok(match json {
-        Json::Null => Value::new_null(ctx.clone()),
-        Json::Bool(flag) => Value::new_bool(ctx.clone(), *flag),
-        Json::Number(number) => number_value(ctx, number),
-        Json::String(text) => rquickjs::String::from_str(ctx.clone(), text)?.into_value(),
-        Json::Array(items) => {
+fn build<'js>(ctx: &Ctx<'js>, value: &Host, depth: usize) -> Result<Value<'js>, Unbuildable> {
+    Ok(match value {
+        Host::Null => Value::new_null(ctx.clone()),
+        Host::Bool(flag) => Value::new_bool(ctx.clone(), *flag),
+        Host::Number(number) => number_value(ctx, number),
+        Host::String(text) => rquickjs::String::from_str(ctx.clone(), text)?.into_value(),
+        Host::Bytes(bytes) => binary::uint8_array(ctx, bytes)?,
+        Host::Array(items) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
@@ -46,7 +48,7 @@ fn build<'js>(ctx: &Ctx<'js>, json: &Json, depth: usize) -> Result<Value<'js>, U
             }
             array.into_value()
         }
-        Json::Object(entries) => {
+        Host::Object(entries) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
