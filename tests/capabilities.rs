@@ -50,7 +50,7 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
     let cases = [
         (
             format!("codemode.fs.read({{ path: {:?} }})", path("binary.bin")),
-            "is not UTF-8 text",
+            "is not UTF-8 text; read it with fs.readBytes",
         ),
         (
             format!("codemode.fs.read({{ path: {:?} }})", path("big.txt")),
@@ -109,6 +109,108 @@ async fn fs_reports_bad_paths_and_contents_clearly() {
         assert!(message.contains(expected), "{call}: {message}");
         assert!(!message.contains("secret"), "{call}: {message}");
     }
+}
+
+#[tokio::test]
+async fn fs_reads_and_writes_bytes_of_any_kind() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let allowed = dir.path().join("allowed");
+    let binary = allowed.join("binary.bin").display().to_string();
+    let copy = allowed.join("copy.bin").display().to_string();
+    let code = format!(
+        "const data = await codemode.fs.readBytes({{ path: {binary:?} }});
+const written = await codemode.fs.writeBytes({{ path: {copy:?}, data: new DataView(data.buffer, 1) }});
+const back = await codemode.fs.readBytes({{ path: {copy:?} }});
+return {{ kind: data.constructor.name, read: [...data], written, back: [...back] }};"
+    );
+    assert_eq!(
+        run(&registry, &code).await,
+        json!({
+            "kind": "Uint8Array",
+            "read": [255, 254, 0],
+            "written": { "path": copy, "bytes": 2 },
+            "back": [254, 0]
+        })
+    );
+    assert_eq!(
+        std::fs::read(allowed.join("copy.bin")).expect("the written file"),
+        [0xfe, 0x00]
+    );
+}
+
+#[tokio::test]
+async fn fs_byte_methods_refuse_what_the_text_ones_refuse() {
+    let dir = fs_root();
+    let registry = fs_registry(dir.path(), 1000);
+    let allowed = dir.path().join("allowed");
+    let path = |name: &str| allowed.join(name).display().to_string();
+    let cases = [
+        (
+            format!("codemode.fs.readBytes({{ path: {:?} }})", path("big.txt")),
+            "fs.readBytes: `",
+            "is 2 KiB; the limit is 1 KiB",
+        ),
+        (
+            format!(
+                "codemode.fs.writeBytes({{ path: {:?}, data: new Uint8Array(2000) }})",
+                path("new.bin")
+            ),
+            "fs.writeBytes: `",
+            "is 2 KiB; the limit is 1 KiB",
+        ),
+        (
+            format!(
+                "codemode.fs.readBytes({{ path: {:?} }})",
+                dir.path().join("outside.txt").display()
+            ),
+            "fs.readBytes: `",
+            "outside the allowed folders",
+        ),
+        (
+            format!(
+                "codemode.fs.writeBytes({{ path: {:?}, data: new Uint8Array(1) }})",
+                path("../outside.txt")
+            ),
+            "fs.writeBytes: `",
+            "outside the allowed folders",
+        ),
+        (
+            format!(
+                "codemode.fs.writeBytes({{ path: {:?}, data: new Uint8Array(1) }})",
+                path("missing/../../outside.txt")
+            ),
+            "fs.writeBytes: `",
+            "outside the allowed folders",
+        ),
+        (
+            format!("codemode.fs.readBytes({{ path: {:?} }})", path("sub")),
+            "fs.readBytes: `",
+            "is a folder",
+        ),
+        (
+            format!(
+                "codemode.fs.writeBytes({{ path: {:?}, data: 'text' }})",
+                path("new.bin")
+            ),
+            "fs.writeBytes: invalid type for `data`",
+            "expected a Uint8Array, got a string",
+        ),
+    ];
+    for (call, start, expected) in cases {
+        let message = refusal(&registry, &call).await;
+        assert!(message.starts_with(start), "{call}: {message}");
+        assert!(message.contains(expected), "{call}: {message}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("outside.txt")).expect("a file"),
+        "secret",
+        "a refused write changed nothing"
+    );
+    assert!(
+        !allowed.join("new.bin").exists(),
+        "a refused write made no file"
+    );
 }
 
 #[tokio::test]

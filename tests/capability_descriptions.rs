@@ -58,7 +58,7 @@ fn built_in_capabilities_name_their_folders_keys_and_hosts() {
     let registry = built_ins();
     assert_eq!(
         description(&registry, "fs"),
-        "Read and write text files inside the allowed folders.\nAllowed folders: `./data`, `/srv/shared` (relative paths start at the working directory). Files up to 64 KiB."
+        "Read and write files inside the allowed folders, as text or as bytes.\nAllowed folders: `./data`, `/srv/shared` (relative paths start at the working directory). Files up to 64 KiB."
     );
     assert_eq!(
         description(&registry, "env"),

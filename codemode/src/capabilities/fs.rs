@@ -1,10 +1,12 @@
-//! `codemode.fs`: read, write and list text files inside allowed folders.
+//! `codemode.fs`: read, write and list files inside allowed folders, as text or as
+//! bytes.
 //!
 //! Every access goes through a capability-based directory handle (`cap-std`), so
 //! `..`, absolute paths and symlinks cannot lead out of an allowed folder, including a
 //! symlink swapped in after a check.
 
 use crate::limits::ByteSize;
+use crate::value::Bytes;
 use crate::ToolError;
 use cap_std::ambient_authority;
 use cap_std::fs::{Dir, OpenOptions};
@@ -14,12 +16,14 @@ use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-/// Largest file `fs.read` returns and `fs.write` accepts, by default: 1 MiB.
+/// Largest file `fs.read` and `fs.readBytes` return and `fs.write` and `fs.writeBytes`
+/// accept, by default: 1 MiB.
 const DEFAULT_MAX_BYTES: u64 = 1024 * 1024;
 
-/// Reads and writes text files inside allowed folders: `codemode.fs.read`,
-/// `codemode.fs.write`, `codemode.fs.list`. Relative paths resolve against the working
-/// directory.
+/// Reads and writes files inside allowed folders: `codemode.fs.read` and
+/// `codemode.fs.write` for text, `codemode.fs.readBytes` and `codemode.fs.writeBytes`
+/// for bytes (a `Uint8Array`), and `codemode.fs.list`. Relative paths resolve against
+/// the working directory.
 ///
 /// ```
 /// let fs = codemode::FsCapability::new(["./examples"]).with_max_bytes(64 * 1024);
@@ -168,35 +172,40 @@ impl FsCapability {
         }
     }
 
-    fn read_blocking(&self, path: &str) -> Result<String, ToolError> {
-        let (dir, inside) = self.locate("read", path)?;
+    /// The bytes of the file at `path`, for `fs.{method}`.
+    fn read_blocking(&self, method: &str, path: &str) -> Result<Vec<u8>, ToolError> {
+        let (dir, inside) = self.locate(method, path)?;
         let file = dir
             .open_with(&inside, nonblocking(OpenOptions::new().read(true)))
-            .map_err(|error| self.io_error("read", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
         let metadata = file
             .metadata()
-            .map_err(|error| self.io_error("read", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
         if !metadata.is_file() {
             let what = if metadata.is_dir() {
                 "a folder: use fs.list"
             } else {
                 "not a regular file"
             };
-            return Err(ToolError::new(format!("fs.read: `{path}` is {what}")));
+            return Err(ToolError::new(format!("fs.{method}: `{path}` is {what}")));
         }
         if metadata.len() > self.max_bytes {
-            return Err(self.too_large("read", path, metadata.len()));
+            return Err(self.too_large(method, path, metadata.len()));
         }
         let mut bytes = Vec::new();
         file.take(self.max_bytes + 1)
             .read_to_end(&mut bytes)
-            .map_err(|error| self.io_error("read", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
         if bytes.len() as u64 > self.max_bytes {
-            return Err(self.too_large("read", path, bytes.len() as u64));
+            return Err(self.too_large(method, path, bytes.len() as u64));
         }
-        String::from_utf8(bytes).map_err(|_| {
+        Ok(bytes)
+    }
+
+    fn read_text_blocking(&self, path: &str) -> Result<String, ToolError> {
+        String::from_utf8(self.read_blocking("read", path)?).map_err(|_| {
             ToolError::new(format!(
-                "fs.read: `{path}` is not UTF-8 text; only text files can be read"
+                "fs.read: `{path}` is not UTF-8 text; read it with fs.readBytes"
             ))
         })
     }
@@ -209,14 +218,20 @@ impl FsCapability {
         ))
     }
 
-    fn write_blocking(&self, path: &str, content: &str) -> Result<Written, ToolError> {
+    /// Writes `content` to the file at `path`, for `fs.{method}`.
+    fn write_blocking(
+        &self,
+        method: &str,
+        path: &str,
+        content: &[u8],
+    ) -> Result<Written, ToolError> {
         if content.len() as u64 > self.max_bytes {
-            return Err(self.too_large("write", path, content.len() as u64));
+            return Err(self.too_large(method, path, content.len() as u64));
         }
-        let (dir, inside) = self.locate("write", path)?;
+        let (dir, inside) = self.locate(method, path)?;
         if let Ok(metadata) = dir.symlink_metadata(&inside) {
             if metadata.is_dir() {
-                return Err(ToolError::new(format!("fs.write: `{path}` is a folder")));
+                return Err(ToolError::new(format!("fs.{method}: `{path}` is a folder")));
             }
         }
         let mut file = dir
@@ -224,19 +239,19 @@ impl FsCapability {
                 &inside,
                 nonblocking(OpenOptions::new().write(true).create(true)),
             )
-            .map_err(|error| self.io_error("write", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
         let metadata = file
             .metadata()
-            .map_err(|error| self.io_error("write", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
         if !metadata.is_file() {
             return Err(ToolError::new(format!(
-                "fs.write: `{path}` is not a regular file"
+                "fs.{method}: `{path}` is not a regular file"
             )));
         }
         file.set_len(0)
-            .map_err(|error| self.io_error("write", path, error))?;
-        file.write_all(content.as_bytes())
-            .map_err(|error| self.io_error("write", path, error))?;
+            .map_err(|error| self.io_error(method, path, error))?;
+        file.write_all(content)
+            .map_err(|error| self.io_error(method, path, error))?;
         Ok(Written {
             path: path.to_owned(),
             bytes: content.len() as u64,
@@ -287,7 +302,7 @@ impl FsCapability {
     }
 }
 
-/// Read and write text files inside the allowed folders.
+/// Read and write files inside the allowed folders, as text or as bytes.
 #[crate::capability(namespace = "fs")]
 impl FsCapability {
     /// The folders this instance allows and the largest file, for the model.
@@ -314,8 +329,20 @@ impl FsCapability {
     ///
     /// * `path` - File path, relative to the working directory or absolute, inside an allowed folder.
     async fn read(&self, path: String) -> Result<String, ToolError> {
-        self.blocking("read", move |fs| fs.read_blocking(&path))
+        self.blocking("read", move |fs| fs.read_text_blocking(&path))
             .await
+    }
+
+    /// Reads a file of any kind as bytes.
+    ///
+    /// # Arguments
+    ///
+    /// * `path` - File path, relative to the working directory or absolute, inside an allowed folder.
+    #[codemode(name = "readBytes")]
+    async fn read_bytes(&self, path: String) -> Result<Bytes, ToolError> {
+        self.blocking("readBytes", move |fs| fs.read_blocking("readBytes", &path))
+            .await
+            .map(Bytes::from)
     }
 
     /// Writes a text file, creating or replacing it.
@@ -325,8 +352,24 @@ impl FsCapability {
     /// * `path` - File path inside an allowed folder; its folder must exist.
     /// * `content` - The text to write.
     async fn write(&self, path: String, content: String) -> Result<Written, ToolError> {
-        self.blocking("write", move |fs| fs.write_blocking(&path, &content))
-            .await
+        self.blocking("write", move |fs| {
+            fs.write_blocking("write", &path, content.as_bytes())
+        })
+        .await
+    }
+
+    /// Writes bytes to a file, creating or replacing it.
+    ///
+    /// # Arguments
+    ///
+    /// * `path` - File path inside an allowed folder; its folder must exist.
+    /// * `data` - The bytes to write: a `Uint8Array` (any typed array, `ArrayBuffer` or `DataView` is accepted).
+    #[codemode(name = "writeBytes")]
+    async fn write_bytes(&self, path: String, data: Bytes) -> Result<Written, ToolError> {
+        self.blocking("writeBytes", move |fs| {
+            fs.write_blocking("writeBytes", &path, &data)
+        })
+        .await
     }
 
     /// Lists a folder's entries, sorted by name.
