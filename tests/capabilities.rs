@@ -449,6 +449,12 @@ async fn test_server() -> u16 {
         .route("/loop", get(|| async { redirect("/loop".to_owned()) }))
         .route("/big", get(|| async { "y".repeat(200_000) }))
         .route(
+            "/binary",
+            get(|| async { vec![0xffu8, 0x00, 0x80] }).post(|body: axum::body::Bytes| async move {
+                body.iter().rev().copied().collect::<Vec<u8>>()
+            }),
+        )
+        .route(
             "/slow",
             get(|| async {
                 tokio::time::sleep(Duration::from_secs(5)).await;
@@ -493,6 +499,34 @@ async fn http_fetches_from_allowed_hosts() {
         run(&registry, &code).await,
         json!("hello"),
         "a decimal spelling of an allowed IP is that IP"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_sends_and_receives_bytes() {
+    let port = test_server().await;
+    let registry = http_registry();
+    let url = format!("http://127.0.0.1:{port}/binary");
+    let code = format!(
+        "const got = await codemode.http.fetch({{ url: '{url}', as: 'bytes' }});
+const text = await codemode.http.fetch({{ url: '{url}' }});
+const sent = await codemode.http.fetch({{ url: '{url}', method: 'POST', body: new Uint8Array([1, 2, 255]), as: 'bytes' }});
+const bad = [];
+for (const args of [{{ body: 5 }}, {{ as: 'base64' }}]) {{
+  try {{ await codemode.http.fetch({{ url: '{url}', ...args }}); }} catch (e) {{ bad.push(e.message); }}
+}}
+return {{ got: [got.body instanceof Uint8Array, ...got.body], text: text.body, sent: [...sent.body], bad }};"
+    );
+    let answer = run(&registry, &code).await;
+    assert_eq!(answer["got"], json!([true, 255, 0, 128]));
+    assert_eq!(answer["text"], json!("\u{fffd}\u{0}\u{fffd}"));
+    assert_eq!(answer["sent"], json!([255, 2, 1]));
+    assert_eq!(
+        answer["bad"],
+        json!([
+            "http.fetch: invalid type for `body`: expected a string or a Uint8Array, got an integer",
+            "http.fetch: invalid `as`: unknown variant `base64`, expected `text` or `bytes`"
+        ])
     );
 }
 

@@ -5,10 +5,14 @@
 //! re-checked at every hop; bodies and time are bounded.
 
 use crate::limits::ByteSize;
+use crate::value::Bytes;
 use crate::ToolError;
-use schemars::JsonSchema;
-use serde::Serialize;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::{Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 use url::{Host, Url};
@@ -21,7 +25,8 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_REDIRECTS: usize = 10;
 
 /// Makes HTTP requests to allowed hosts only: `codemode.http.fetch({ url, method?,
-/// headers?, body? })`.
+/// headers?, body?, as? })`. The request body is text or bytes (a `Uint8Array`); the
+/// response body is text, or bytes with `as: "bytes"`.
 ///
 /// An allowed host is a name or IP address (`api.example.com`, `127.0.0.1`, `[::1]`),
 /// optionally with a port (`localhost:8080`) to allow only that port.
@@ -127,8 +132,78 @@ struct Response {
     status: u16,
     /// Response headers, names in lower case; repeated headers joined with ", ".
     headers: BTreeMap<String, String>,
-    /// The body as text (invalid UTF-8 replaced with U+FFFD).
-    body: String,
+    /// The body: text (invalid UTF-8 replaced with U+FFFD), or a Uint8Array with `as: "bytes"`.
+    body: ResponseBody,
+}
+
+/// A response body, in the form the program asked for.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+enum ResponseBody {
+    Text(String),
+    Bytes(Bytes),
+}
+
+/// How `http.fetch` returns the response body.
+#[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum BodyForm {
+    /// As text.
+    #[default]
+    Text,
+    /// As bytes: a Uint8Array.
+    Bytes,
+}
+
+/// A request body: text, sent as UTF-8, or bytes.
+#[derive(Debug)]
+struct RequestBody(Vec<u8>);
+
+impl<'de> Deserialize<'de> for RequestBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RequestBodyVisitor)
+    }
+}
+
+struct RequestBodyVisitor;
+
+impl Visitor<'_> for RequestBodyVisitor {
+    type Value = RequestBody;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a Uint8Array")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RequestBody, E> {
+        Ok(RequestBody(text.as_bytes().to_vec()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<RequestBody, E> {
+        Ok(RequestBody(text.into_bytes()))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<RequestBody, E> {
+        Ok(RequestBody(bytes.to_vec()))
+    }
+
+    fn visit_byte_buf<E: serde::de::Error>(self, bytes: Vec<u8>) -> Result<RequestBody, E> {
+        Ok(RequestBody(bytes))
+    }
+}
+
+impl JsonSchema for RequestBody {
+    fn schema_name() -> Cow<'static, str> {
+        "RequestBody".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let bytes = generator.subschema_for::<Bytes>();
+        json_schema!({ "anyOf": [{ "type": "string" }, bytes] })
+    }
 }
 
 impl HttpCapability {
@@ -216,13 +291,15 @@ impl HttpCapability {
     /// * `url` - An http or https URL on an allowed host.
     /// * `method` - HTTP method, default "GET".
     /// * `headers` - Request headers.
-    /// * `body` - Request body text.
+    /// * `body` - Request body: text, or bytes as a Uint8Array.
+    /// * `as` - "text" (the default) for the response body as text, "bytes" for a Uint8Array.
     async fn fetch(
         &self,
         url: String,
         method: Option<String>,
         headers: Option<BTreeMap<String, String>>,
-        body: Option<String>,
+        body: Option<RequestBody>,
+        r#as: Option<BodyForm>,
     ) -> Result<Response, ToolError> {
         let fail = |message: String| ToolError::new(format!("http.fetch: {message}"));
         let client = self.client.as_ref().map_err(|reason| {
@@ -246,7 +323,7 @@ impl HttpCapability {
                 .map_err(|_| fail(format!("the value of header `{name}` is not valid")))?;
             request = request.header(name, value);
         }
-        if let Some(body) = body {
+        if let Some(RequestBody(body)) = body {
             request = request.body(body);
         }
         let mut response = request
@@ -284,7 +361,10 @@ impl HttpCapability {
         Ok(Response {
             status,
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body: match r#as.unwrap_or_default() {
+                BodyForm::Text => ResponseBody::Text(String::from_utf8_lossy(&bytes).into_owned()),
+                BodyForm::Bytes => ResponseBody::Bytes(Bytes::from(bytes)),
+            },
         })
     }
 }
