@@ -29,7 +29,7 @@ use std::fmt;
 /// assert_eq!(error.line, Some(2));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Outcome {
     /// Whether the program finished without an error.
     pub success: bool,
@@ -42,8 +42,9 @@ pub struct Outcome {
     /// Console output in order; `warn` and `error` lines start with `[warn] ` and `[error] `.
     pub logs: Vec<String>,
     /// What the program passed to `attach(data, mimeType)`, in order, whether or not
-    /// the run succeeded.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// the run succeeded. Read back from JSON, which lists them without their data,
+    /// it is empty.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
 }
 
