@@ -16,7 +16,8 @@ pub const SEQUENTIAL: &str = "async () => { let s = 0; for (let i = 0; i < 2000;
 pub const FAN_OUT: &str = "async () => { const all = await Promise.all(Array.from({ length: 1000 }, (_, i) => codemode.add({ a: i, b: 1 }))); return all.length; }";
 
 /// 1,000 objects from a host function to JavaScript and back as the result.
-pub const CONVERT: &str = "async () => { const rows = await codemode.rows({ n: 1000 }); return rows; }";
+pub const CONVERT: &str =
+    "async () => { const rows = await codemode.rows({ n: 1000 }); return rows; }";
 
 /// CPU-bound JavaScript over a tool result: 20k objects filtered, mapped and reduced.
 pub const OBJECTS: &str = "async () => { const rows = await codemode.rows({ n: 20000 }); const total = rows.filter(r => r.active).map(r => r.score * 2).reduce((a, b) => a + b, 0); const byGroup = {}; for (const r of rows) { byGroup[r.group] = (byGroup[r.group] || 0) + 1; } return [total, Object.keys(byGroup).length]; }";
