@@ -75,6 +75,45 @@
 //! # }
 //! ```
 //!
+//! # Bytes
+//!
+//! A `Uint8Array` (or any typed array, `ArrayBuffer` or `DataView`) passed to a host
+//! function arrives as bytes, [`Value::Bytes`], and [`Bytes`] returned reach the
+//! program as a `Uint8Array`, without base64 on the way. [`Bytes`] works as a typed
+//! parameter or result nested anywhere, and is declared `Uint8Array` in TypeScript.
+//! Where bytes must be JSON they are a base64 string (standard alphabet, padded): in a
+//! program's `result`, for a closure registered over `serde_json::Value`, and in the
+//! arguments of an upstream MCP server. `attach(data, mimeType)` adds bytes to the
+//! [`Outcome`]'s `attachments`, which the MCP server sends as image, audio or
+//! embedded-resource content blocks after the JSON text block.
+//!
+//! ```
+//! use codemode::{Bytes, Executor, HostFunction, Registry, ToolError, Value};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let mut registry = Registry::new();
+//! registry
+//!     .register(HostFunction::new("checksum", |args: Value| async move {
+//!         let data = args["data"]
+//!             .as_bytes()
+//!             .ok_or_else(|| ToolError::new("checksum: `data` must be a Uint8Array"))?;
+//!         let sum = data.iter().fold(0u8, |sum, byte| sum.wrapping_add(*byte));
+//!         Ok(Value::from(Bytes::from(vec![sum])))
+//!     }))
+//!     .expect("a valid, unique name");
+//!
+//! let outcome = Executor::default()
+//!     .execute(
+//!         "const sum = await codemode.checksum({ data: new Uint8Array([1, 2, 3]) });\nattach(sum, 'application/octet-stream');\nreturn sum;",
+//!         &registry,
+//!     )
+//!     .await;
+//! assert_eq!(outcome.result, serde_json::json!("Bg=="));
+//! assert_eq!(outcome.attachments[0].data.as_slice(), &[6]);
+//! # }
+//! ```
+//!
 //! # Where to go next
 //!
 //! - **Declaring host functions**: [`macro@tool`] on a function, [`macro@capability`] on an
