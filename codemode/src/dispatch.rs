@@ -4,7 +4,7 @@
 //! functions that finish without waiting (most of them) answer at once, without a
 //! hop to another thread. A call still pending after that poll moves to a tokio task.
 
-use crate::registry::{Arguments, FunctionSpec, HostFunction};
+use crate::registry::{CallArguments, FunctionSpec, HostFunction};
 use crate::value::Value;
 use futures_util::FutureExt;
 use std::any::Any;
@@ -28,7 +28,7 @@ pub(crate) enum Started {
 pub(crate) fn start(
     runtime: &Handle,
     function: HostFunction,
-    args: Arguments,
+    args: CallArguments,
     timeout: Option<Duration>,
     done: impl FnOnce(Result<Value, String>) + Send + 'static,
 ) -> Started {

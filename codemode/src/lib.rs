@@ -184,7 +184,8 @@ pub use mcp::{
 pub use outcome::{ErrorKind, ExecError, Outcome};
 pub use protocol::HostCall;
 pub use registry::{
-    Capability, FunctionSpec, HostArguments, HostFunction, HostFuture, Registry, RegistryError,
+    CallArguments, Capability, FunctionSpec, HostArguments, HostFunction, HostFuture, Registry,
+    RegistryError,
 };
 pub use search::{SearchHit, SearchKind};
 pub use session::{Event, Session, SessionError};

@@ -21,10 +21,26 @@ pub enum Handler {
     Json(Arc<dyn Fn(serde_json::Value) -> HostFuture + Send + Sync>),
 }
 
-/// The arguments of one call, in the form its function takes.
-pub(crate) enum Arguments {
+/// The arguments of one call, as a [`Value`] or as JSON; the function converts them
+/// to the form it takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CallArguments {
+    /// Arguments that may hold bytes.
     Value(Value),
+    /// Arguments as JSON.
     Json(serde_json::Value),
+}
+
+impl From<Value> for CallArguments {
+    fn from(args: Value) -> Self {
+        CallArguments::Value(args)
+    }
+}
+
+impl From<serde_json::Value> for CallArguments {
+    fn from(args: serde_json::Value) -> Self {
+        CallArguments::Json(args)
+    }
 }
 
 /// What a closure given to [`HostFunction::new`] takes as its keyword-arguments object:
@@ -174,9 +190,10 @@ impl HostFunction {
         Arc::clone(&self.spec)
     }
 
-    /// Calls the function with a keyword-arguments object.
-    pub fn call(&self, args: Value) -> HostFuture {
-        self.call_with(Arguments::Value(args))
+    /// Calls the function with a keyword-arguments object: a [`Value`] or a
+    /// `serde_json::Value`, each passed on as it is when the function takes that form.
+    pub fn call(&self, args: impl Into<CallArguments>) -> HostFuture {
+        self.call_with(args.into())
     }
 
     /// Whether it takes JSON, so that its arguments are best built as JSON.
@@ -185,13 +202,13 @@ impl HostFunction {
     }
 
     /// Calls the function with arguments in either form, converting them if needed.
-    pub(crate) fn call_with(&self, args: Arguments) -> HostFuture {
+    pub(crate) fn call_with(&self, args: CallArguments) -> HostFuture {
         crate::telemetry::count_host_call();
         match (&self.handler, args) {
-            (Handler::Value(handler), Arguments::Value(args)) => handler(args),
-            (Handler::Value(handler), Arguments::Json(args)) => handler(Value::from(args)),
-            (Handler::Json(handler), Arguments::Json(args)) => handler(args),
-            (Handler::Json(handler), Arguments::Value(args)) => {
+            (Handler::Value(handler), CallArguments::Value(args)) => handler(args),
+            (Handler::Value(handler), CallArguments::Json(args)) => handler(Value::from(args)),
+            (Handler::Json(handler), CallArguments::Json(args)) => handler(args),
+            (Handler::Json(handler), CallArguments::Value(args)) => {
                 handler(serde_json::Value::from(args))
             }
         }

@@ -11,7 +11,7 @@ use crate::attachment::{self, Attachment};
 use crate::engine::Routing;
 use crate::limits::{ByteSize, Limits};
 use crate::protocol::{RunControl, Stop};
-use crate::registry::{Arguments, HostFunction, Registry};
+use crate::registry::{CallArguments, HostFunction, Registry};
 use crate::value::{Bytes, Value as Host};
 use rquickjs::{Array, Ctx, Exception, Function, Object, Persistent, Promise, Value};
 use std::cell::RefCell;
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 pub(super) struct NewCall {
     pub id: u64,
     pub target: String,
-    pub args: Arguments,
+    pub args: CallArguments,
     /// The registered function the call goes to, unless it is surfaced to the host
     /// first; then its arguments are a [`Host`] value.
     pub dispatched: Option<HostFunction>,
@@ -169,21 +169,21 @@ impl Bridge {
         let converted = match &dispatched {
             Some(function) if function.takes_json() => {
                 to_host::convert(ctx, classes, &self.views, self.argument_bytes, args)
-                    .map(|args| args.map(Arguments::Json))
+                    .map(|args| args.map(CallArguments::Json))
             }
             _ => to_host::convert(ctx, classes, &self.views, self.argument_bytes, args)
-                .map(|args| args.map(Arguments::Value)),
+                .map(|args| args.map(CallArguments::Value)),
         };
         let args = match converted {
             Ok(Some(
-                args @ (Arguments::Value(Host::Object(_))
-                | Arguments::Json(serde_json::Value::Object(_))),
+                args @ (CallArguments::Value(Host::Object(_))
+                | CallArguments::Json(serde_json::Value::Object(_))),
             )) => args,
-            Ok(None) => Arguments::Value(Host::Object(Default::default())),
+            Ok(None) => CallArguments::Value(Host::Object(Default::default())),
             Ok(Some(other)) => {
                 let kind = match other {
-                    Arguments::Value(value) => value.kind(),
-                    Arguments::Json(json) => crate::value::json_kind(&json),
+                    CallArguments::Value(value) => value.kind(),
+                    CallArguments::Json(json) => crate::value::json_kind(&json),
                 };
                 return Err(Exception::throw_type(
                     ctx,

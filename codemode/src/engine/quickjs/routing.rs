@@ -9,7 +9,7 @@ use crate::dispatch::{self, Started};
 use crate::engine::Routing;
 use crate::outcome::ExecError;
 use crate::protocol::{Answer, HostCall, Inbound, RunEvent};
-use crate::registry::{Arguments, HostFunction};
+use crate::registry::{CallArguments, HostFunction};
 use crate::value::Value as Host;
 use rquickjs::{CatchResultExt, CaughtError, Ctx, Value};
 use tokio::task::AbortHandle;
@@ -71,8 +71,8 @@ impl Run<'_> {
                 continue;
             }
             let input = match args {
-                Arguments::Value(input) => input,
-                Arguments::Json(json) => Host::from(json),
+                CallArguments::Value(input) => input,
+                CallArguments::Json(json) => Host::from(json),
             };
             let registered = self.spec.registry.get(&call.target).is_some();
             match self.spec.routing {
@@ -123,7 +123,14 @@ impl Run<'_> {
         };
         match (surfaced, self.spec.registry.get(&call.target).cloned()) {
             (Some(args), Some(function)) => self
-                .run_registered(ctx, harness, function, call_id, call, Arguments::Value(args))
+                .run_registered(
+                    ctx,
+                    harness,
+                    function,
+                    call_id,
+                    call,
+                    CallArguments::Value(args),
+                )
                 .map(|_| ()),
             _ => self.settle_unknown(ctx, harness, call),
         }
@@ -152,7 +159,7 @@ impl Run<'_> {
         function: HostFunction,
         call_id: u64,
         call: Unsettled,
-        args: Arguments,
+        args: CallArguments,
     ) -> Result<bool, ExecError> {
         let reply = self.answers.clone();
         let started = dispatch::start(
