@@ -39,6 +39,7 @@ use std::ops::Index;
 /// assert_eq!(value["name"].as_str(), Some("a.png"));
 /// let data = Value::from(Bytes::from(vec![137, 80, 78, 71]));
 /// assert_eq!(data.as_bytes(), Some(&[137, 80, 78, 71][..]));
+/// assert!(value["name"] == "a.png");
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Value {
@@ -307,3 +308,39 @@ impl<T: Into<Value>> FromIterator<T> for Value {
         Value::Array(items.into_iter().map(Into::into).collect())
     }
 }
+
+impl PartialEq<str> for Value {
+    fn eq(&self, text: &str) -> bool {
+        self.as_str() == Some(text)
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, text: &&str) -> bool {
+        self.as_str() == Some(*text)
+    }
+}
+
+impl PartialEq<String> for Value {
+    fn eq(&self, text: &String) -> bool {
+        self.as_str() == Some(text.as_str())
+    }
+}
+
+impl PartialEq<bool> for Value {
+    fn eq(&self, flag: &bool) -> bool {
+        self.as_bool() == Some(*flag)
+    }
+}
+
+macro_rules! eq_number {
+    ($($number:ty => $as:ident),*) => {$(
+        impl PartialEq<$number> for Value {
+            fn eq(&self, number: &$number) -> bool {
+                self.$as() == Some(*number)
+            }
+        }
+    )*};
+}
+
+eq_number!(i64 => as_i64, u64 => as_u64, f64 => as_f64);
