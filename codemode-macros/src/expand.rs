@@ -14,6 +14,8 @@ pub(crate) struct HostFn<'a> {
     /// The name after `codemode.`, for messages: `weather.current`.
     pub path: String,
     pub description: String,
+    /// Whether each call needs a person's approval.
+    pub approval: bool,
 }
 
 /// An expression that builds the `HostFunction`. `callee` is what the decoded
@@ -30,6 +32,7 @@ pub(crate) fn host_function(
         name,
         path,
         description,
+        approval,
     } = function;
     let (decode, call_args, input_schema) = match &sig.params {
         Params::Keywords(params) => {
@@ -102,6 +105,7 @@ pub(crate) fn host_function(
             )
         }
     };
+    let approval = approval.then(|| quote!(.require_approval()));
     quote! {
         #private::HostFunction::new(#name, move |__args: #private::serde_json::Value| -> #private::HostFuture {
             #prelude
@@ -114,5 +118,6 @@ pub(crate) fn host_function(
         .with_description(#description)
         .with_input_schema(#input_schema)
         .with_output_schema(#output_schema)
+        #approval
     }
 }

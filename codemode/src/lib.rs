@@ -107,6 +107,7 @@
 
 extern crate self as codemode;
 
+mod approval;
 mod capabilities;
 mod collected;
 mod dispatch;
@@ -118,6 +119,7 @@ mod macro_support;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod outcome;
+mod progress;
 mod protocol;
 mod registry;
 mod search;
@@ -130,17 +132,19 @@ mod typescript;
 mod upstream;
 mod value;
 
+pub use approval::{Approval, ApprovalFuture, ApprovalRequest, Approver};
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
 pub use capabilities::{EnvCapability, FsCapability};
 pub use codemode_macros::{capability, tool};
-pub use executor::Executor;
+pub use executor::{Executor, RunBuilder};
 pub use limits::Limits;
 #[cfg(feature = "mcp")]
 pub use mcp::{
     CommandLine, HttpOptions, InvalidPattern, ServeError, Server, ServerBuilder, Transport,
 };
 pub use outcome::{ErrorKind, ExecError, Outcome};
+pub use progress::{LogLevel, Progress};
 pub use protocol::HostCall;
 pub use registry::{Capability, FunctionSpec, HostFunction, HostFuture, Registry, RegistryError};
 pub use search::{SearchHit, SearchKind};

@@ -163,7 +163,7 @@
   const console = {
     log,
     info: log,
-    debug: log,
+    debug: logger(3),
     trace: log,
     dir: log,
     warn: logger(1),
