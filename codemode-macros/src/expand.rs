@@ -97,10 +97,7 @@ pub(crate) fn host_function(
             let err_span = err.as_ref().map_or_else(|| ok.span(), |err| err.span());
             let error = quote_spanned!(err_span=> #private::tool_error(__result)?);
             (
-                quote_spanned! {ok.span()=> {
-                    let __result = #error;
-                    #private::output::<#ok>(#path, __result)
-                }},
+                quote_spanned!(ok.span()=> #private::output::<#ok>(#path, #error)),
                 quote_spanned!(ok.span()=> #private::output_schema::<#ok>()),
             )
         }

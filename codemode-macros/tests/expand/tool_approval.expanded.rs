@@ -22,10 +22,9 @@ const _: () = {
                         )?;
                         let path = __arguments.required::<String>("path")?;
                         let __result = delete_file(path).await;
-                        {
-                            let __result = ::codemode::__private::tool_error(__result)?;
-                            ::codemode::__private::output::<()>("delete_file", __result)
-                        }
+                        ::codemode::__private::output::<
+                            (),
+                        >("delete_file", ::codemode::__private::tool_error(__result)?)
                     })
                 },
             )
