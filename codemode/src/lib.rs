@@ -88,6 +88,11 @@
 //!   [`Executor::start_intercepted`] return a [`Session`] that surfaces calls as
 //!   [`Event`]s ([`HostCall`]) for the host to answer, dispatch, or refuse; this is how
 //!   approval and logging flows are built.
+//! - **Approvals and live progress**: a function marked `approval` ([`macro@tool`],
+//!   [`macro@capability`], [`HostFunction::require_approval`],
+//!   [`Registry::require_approval`]) runs only once the run's [`Approver`] says so;
+//!   [`Executor::run`] gives a run its approver and a [`Progress`] observer through
+//!   [`RunBuilder`].
 //! - **What the model sees**: [`Registry::typescript`] (declarations that type-check
 //!   under `tsc --strict`) and [`Registry::search`].
 //! - **Built-in capabilities**, each allowlist-based: [`FsCapability`],
