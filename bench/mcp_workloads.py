@@ -9,7 +9,7 @@ import json
 import sys
 import time
 
-from mcp import ClientSession, StdioServerParameters, types
+from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
 WORKLOADS = json.loads(sys.argv[1])
@@ -22,14 +22,10 @@ def percentile(samples, p):
 
 
 async def execute(session, code):
-    # send_request rather than call_tool: call_tool also validates structuredContent
-    # against the tool's outputSchema on the client (py-codemode declares none), which
-    # would time the client's jsonschema instead of the server.
-    request = types.ClientRequest(
-        types.CallToolRequest(params=types.CallToolRequestParams(name="execute", arguments={"code": code}))
-    )
+    # call_tool, as users call: it would also validate structuredContent against the
+    # tool's outputSchema, which neither server declares.
     started = time.perf_counter()
-    result = await session.send_request(request, types.CallToolResult)
+    result = await session.call_tool("execute", {"code": code})
     elapsed = (time.perf_counter() - started) * 1000
     text = result.content[0].text if result.content else ""
     if result.isError or '"error"' in text and '"error": null' not in text and '"error":null' not in text:

@@ -141,24 +141,11 @@ try { attach(new Uint8Array(3000), 'image/png'); } catch (e) { return e.name + '
 }
 
 #[tokio::test]
-async fn over_mcp_attachments_follow_the_json_and_the_outcome_validates() {
+async fn over_mcp_attachments_follow_the_json_text_block() {
     let workspace = Workspace::new();
     let picture: Vec<u8> = (0..=255).collect();
     std::fs::write(workspace.path().join("examples/picture.png"), &picture).expect("a file");
     let client = stdio_client(workspace.path(), &[]).await;
-    let tools = client.list_all_tools().await.expect("the tool list");
-    let execute = tools
-        .iter()
-        .find(|tool| tool.name == "execute")
-        .expect("execute is listed");
-    let schema = serde_json::Value::Object(
-        execute
-            .output_schema
-            .as_deref()
-            .cloned()
-            .expect("an output schema"),
-    );
-    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
 
     let answer = call(
         &client,
@@ -188,14 +175,6 @@ return png.length;" }),
                 { "mimeType": "application/octet-stream", "bytes": 2 }
             ]
         })
-    );
-    assert!(
-        validator.is_valid(&structured),
-        "{:?}",
-        validator
-            .iter_errors(&structured)
-            .map(|e| e.to_string())
-            .collect::<Vec<_>>()
     );
     let blocks: Vec<&ContentBlock> = answer.content.iter().collect();
     assert_eq!(blocks.len(), 4, "{blocks:#?}");
@@ -242,7 +221,10 @@ return png.length;" }),
         .structured_content
         .clone()
         .expect("structured content");
-    assert!(validator.is_valid(&structured), "{structured}");
+    assert_eq!(
+        structured["attachments"],
+        json!([{ "mimeType": "image/png", "bytes": 1 }])
+    );
     assert_eq!(
         failed.content.len(),
         2,

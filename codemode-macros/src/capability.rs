@@ -3,7 +3,8 @@
 //!
 //! Every `async fn` taking `&self` counts, whatever its Rust visibility (what JavaScript
 //! may call is a different question from what Rust code may call); `#[codemode(skip)]`
-//! leaves one out and `#[codemode(name = "...")]` renames it. Other items are untouched,
+//! leaves one out, `#[codemode(name = "...")]` renames it and `#[codemode(approval)]`
+//! makes each call wait for a person's approval. Other items are untouched,
 //! except one plain `fn(&self)` marked `#[codemode(describe)]`: its text describes the
 //! instance (what it is configured to allow) after the impl block's doc comment.
 
@@ -18,6 +19,7 @@ use syn::{Attribute, FnArg, Ident, ImplItem, ImplItemFn, Item, ItemImpl, LitStr}
 
 const METHOD_KEYS: &[(&str, Kind)] = &[
     ("name", Kind::Text),
+    ("approval", Kind::Flag),
     ("skip", Kind::Flag),
     ("describe", Kind::Flag),
 ];
@@ -92,6 +94,7 @@ struct Method {
     sig: Signature,
     name: String,
     description: String,
+    approval: bool,
 }
 
 /// Checks the methods and strips the `#[codemode(..)]` attributes from them; returns
@@ -122,6 +125,12 @@ fn collect_methods(
             continue;
         }
         if arguments.flag("skip") {
+            if arguments.flag("approval") {
+                errors.at(
+                    &method.sig.ident,
+                    "`approval` has no effect on a method that `skip` leaves out: remove one of them",
+                );
+            }
             continue;
         }
         let docs = Docs::from_attrs(&method.attrs);
@@ -156,6 +165,7 @@ fn collect_methods(
             sig,
             name,
             description: docs.description,
+            approval: arguments.flag("approval"),
         });
     }
     (methods, describe)
@@ -180,7 +190,9 @@ fn check_describe(
         "#[codemode(describe)] takes no other key: a describing method is not a host function";
     match arguments.text("name") {
         Some(name) => errors.at(name, other_key),
-        None if arguments.flag("skip") => errors.at(&sig.ident, other_key),
+        None if arguments.flag("skip") || arguments.flag("approval") => {
+            errors.at(&sig.ident, other_key)
+        }
         None => {}
     }
     if let Some(asyncness) = &sig.asyncness {
@@ -261,6 +273,7 @@ fn generate(
                 name: method.name.clone(),
                 path: format!("{namespace}.{}", method.name),
                 description: method.description.clone(),
+                approval: method.approval,
             },
             quote!(__this.#ident),
             quote!(let __this = #private::Arc::clone(&__this);),

@@ -14,6 +14,8 @@ pub(crate) struct HostFn<'a> {
     /// The name after `codemode.`, for messages: `weather.current`.
     pub path: String,
     pub description: String,
+    /// Whether each call needs a person's approval.
+    pub approval: bool,
 }
 
 /// An expression that builds the `HostFunction`. `callee` is what the decoded
@@ -30,6 +32,7 @@ pub(crate) fn host_function(
         name,
         path,
         description,
+        approval,
     } = function;
     let (decode, call_args, input_schema) = match &sig.params {
         Params::Keywords(params) => {
@@ -94,14 +97,12 @@ pub(crate) fn host_function(
             let err_span = err.as_ref().map_or_else(|| ok.span(), |err| err.span());
             let error = quote_spanned!(err_span=> #private::tool_error(__result)?);
             (
-                quote_spanned! {ok.span()=> {
-                    let __result = #error;
-                    #private::output::<#ok>(#path, __result)
-                }},
+                quote_spanned!(ok.span()=> #private::output::<#ok>(#path, #error)),
                 quote_spanned!(ok.span()=> #private::output_schema::<#ok>()),
             )
         }
     };
+    let approval = approval.then(|| quote!(.require_approval()));
     quote! {
         #private::host_function(#name, move |__args: #private::Value| -> #private::HostFuture {
             #prelude
@@ -114,5 +115,6 @@ pub(crate) fn host_function(
         .with_description(#description)
         .with_input_schema(#input_schema)
         .with_output_schema(#output_schema)
+        #approval
     }
 }

@@ -14,7 +14,7 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let arguments = Arguments::parse(
         attr,
         "#[codemode::tool]",
-        &[("name", Kind::Text)],
+        &[("name", Kind::Text), ("approval", Kind::Flag)],
         &mut errors,
     );
     let function = match syn::parse2::<Item>(item.clone()) {
@@ -49,22 +49,20 @@ pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             errors.at(&sig.ident, format!("{problem}; or keep the Rust name and set the JavaScript one: #[codemode::tool(name = \"...\")]"));
         }
     }
-    let generated = generate(&function, &sig, name, docs.description);
+    let host = HostFn {
+        sig: &sig,
+        path: name.clone(),
+        name,
+        description: docs.description,
+        approval: arguments.flag("approval"),
+    };
+    let generated = generate(&function, &host);
     errors::finish(quote!(#function), errors, generated)
 }
 
-fn generate(function: &ItemFn, sig: &Signature, name: String, description: String) -> TokenStream {
+fn generate(function: &ItemFn, host: &HostFn<'_>) -> TokenStream {
     let ident = &function.sig.ident;
-    let host = expand::host_function(
-        &HostFn {
-            sig,
-            path: name.clone(),
-            name,
-            description,
-        },
-        quote!(#ident),
-        TokenStream::new(),
-    );
+    let host = expand::host_function(host, quote!(#ident), TokenStream::new());
     quote! {
         const _: () = {
             fn __codemode_tool() -> ::codemode::__private::HostFunction {

@@ -127,6 +127,11 @@
 //!   [`Executor::start_intercepted`] return a [`Session`] that surfaces calls as
 //!   [`Event`]s ([`HostCall`]) for the host to answer, dispatch, or refuse; this is how
 //!   approval and logging flows are built.
+//! - **Approvals and live progress**: a function marked `approval` ([`macro@tool`],
+//!   [`macro@capability`], [`HostFunction::require_approval`],
+//!   [`Registry::require_approval`]) runs only once the run's [`Approver`] says so;
+//!   [`Executor::run`] gives a run its approver and a [`Progress`] observer through
+//!   [`RunBuilder`].
 //! - **What the model sees**: [`Registry::typescript`] (declarations that type-check
 //!   under `tsc --strict`) and [`Registry::search`].
 //! - **Built-in capabilities**, each allowlist-based: [`FsCapability`],
@@ -146,6 +151,7 @@
 
 extern crate self as codemode;
 
+mod approval;
 mod attachment;
 mod capabilities;
 mod collected;
@@ -158,6 +164,7 @@ mod macro_support;
 #[cfg(feature = "mcp")]
 mod mcp;
 mod outcome;
+mod progress;
 mod protocol;
 mod registry;
 mod search;
@@ -170,18 +177,20 @@ mod typescript;
 mod upstream;
 mod value;
 
+pub use approval::{Approval, ApprovalFuture, ApprovalRequest, Approver};
 pub use attachment::Attachment;
 #[cfg(feature = "http")]
 pub use capabilities::HttpCapability;
 pub use capabilities::{EnvCapability, FsCapability};
 pub use codemode_macros::{capability, tool};
-pub use executor::Executor;
+pub use executor::{Executor, RunBuilder};
 pub use limits::Limits;
 #[cfg(feature = "mcp")]
 pub use mcp::{
     CommandLine, HttpOptions, InvalidPattern, ServeError, Server, ServerBuilder, Transport,
 };
 pub use outcome::{ErrorKind, ExecError, Outcome};
+pub use progress::{LogLevel, Progress};
 pub use protocol::HostCall;
 pub use registry::{
     CallArguments, Capability, FunctionSpec, HostArguments, HostFunction, HostFuture, Registry,

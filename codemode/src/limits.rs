@@ -28,6 +28,7 @@ pub struct Limits {
     host_calls: usize,
     host_calls_in_flight: usize,
     host_call_timeout: Option<Duration>,
+    approval_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -42,6 +43,7 @@ impl Default for Limits {
             host_calls: 10_000,
             host_calls_in_flight: 64,
             host_call_timeout: None,
+            approval_timeout: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -112,6 +114,13 @@ impl Limits {
         self.host_call_timeout
     }
 
+    /// Time a call may wait for a person's approval (see
+    /// [`RunBuilder::approver`](crate::RunBuilder::approver)); without an answer by then
+    /// it is refused. While calls wait, the run's timeout stands still. Default: 5 min.
+    pub fn approval_timeout(&self) -> Duration {
+        self.approval_timeout
+    }
+
     /// Sets the wall-clock timeout of a run.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -165,6 +174,12 @@ impl Limits {
     /// Sets the time one host function may take.
     pub fn with_host_call_timeout(mut self, timeout: Duration) -> Self {
         self.host_call_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the time a call may wait for its approval.
+    pub fn with_approval_timeout(mut self, timeout: Duration) -> Self {
+        self.approval_timeout = timeout;
         self
     }
 }

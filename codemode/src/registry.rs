@@ -31,6 +31,16 @@ pub enum CallArguments {
     Json(serde_json::Value),
 }
 
+impl CallArguments {
+    /// The arguments as a [`Value`], to show them (to an approver, say).
+    pub(crate) fn to_value(&self) -> Value {
+        match self {
+            CallArguments::Value(args) => args.clone(),
+            CallArguments::Json(args) => Value::from(args.clone()),
+        }
+    }
+}
+
 impl From<Value> for CallArguments {
     fn from(args: Value) -> Self {
         CallArguments::Value(args)
@@ -82,6 +92,9 @@ pub struct FunctionSpec {
     pub input_schema: serde_json::Value,
     /// JSON Schema of the result.
     pub output_schema: serde_json::Value,
+    /// Whether each call needs a person's approval before it runs (see
+    /// [`RunBuilder::approver`](crate::RunBuilder::approver)).
+    pub requires_approval: bool,
 }
 
 impl FunctionSpec {
@@ -151,6 +164,7 @@ impl HostFunction {
                 description: String::new(),
                 input_schema: serde_json::json!({ "type": "object" }),
                 output_schema: serde_json::json!({}),
+                requires_approval: false,
             }),
             handler,
         }
@@ -177,6 +191,23 @@ impl HostFunction {
     /// Sets the JSON Schema of the result.
     pub fn with_output_schema(mut self, schema: serde_json::Value) -> Self {
         Arc::make_mut(&mut self.spec).output_schema = schema;
+        self
+    }
+
+    /// Makes every call to the function wait for a person's approval before it runs:
+    /// the run's approver is asked (see [`RunBuilder::approver`](crate::RunBuilder::approver));
+    /// a run without one refuses the call.
+    ///
+    /// ```
+    /// use codemode::HostFunction;
+    /// use serde_json::Value;
+    ///
+    /// let remove = HostFunction::new("remove", |_args: Value| async move { Ok(Value::Null) })
+    ///     .require_approval();
+    /// assert!(remove.spec().requires_approval);
+    /// ```
+    pub fn require_approval(mut self) -> Self {
+        Arc::make_mut(&mut self.spec).requires_approval = true;
         self
     }
 
@@ -269,6 +300,14 @@ pub enum RegistryError {
         /// What is wrong with it.
         reason: String,
     },
+    /// An approval pattern is not a function's path, `namespace.*` or `*`.
+    #[error("`{pattern}` is not a function to require approval for: {reason}")]
+    InvalidPattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 #[derive(Default, Clone)]
@@ -280,6 +319,8 @@ struct Entries {
     fallbacks: BTreeMap<String, HostFunction>,
     /// The instance descriptions of the namespaces that have one.
     instances: BTreeMap<String, String>,
+    /// What needs approval, also among functions registered later.
+    approvals: Vec<ApprovalPattern>,
 }
 
 /// The set of host functions runs may call. Cheap to clone: clones share the
@@ -330,11 +371,41 @@ impl Registry {
         if self.entries.functions.contains_key(&path) {
             return Err(RegistryError::Duplicate { path });
         }
+        let function = if self.entries.approvals.iter().any(|p| p.matches(spec)) {
+            function.require_approval()
+        } else {
+            function
+        };
         let entries = Arc::make_mut(&mut self.entries);
         if let Some(namespace) = &function.spec().namespace {
             entries.namespaces.entry(namespace.clone()).or_default();
         }
         entries.functions.insert(path, function);
+        Ok(self)
+    }
+
+    /// Makes the functions `pattern` names wait for a person's approval before each
+    /// call, like [`HostFunction::require_approval`]: a path (`add`, `fs.write`), every
+    /// function of a namespace (`fs.*`), or every function (`*`). It also holds for
+    /// functions registered later, such as an upstream's tools after they change.
+    ///
+    /// ```
+    /// let mut registry = codemode::Registry::new();
+    /// registry.capability(codemode::FsCapability::new(["./notes"]))?;
+    /// registry.require_approval("fs.write")?;
+    /// assert!(registry.get("fs.write").is_some_and(|f| f.spec().requires_approval));
+    /// assert!(!registry.get("fs.read").is_some_and(|f| f.spec().requires_approval));
+    /// # Ok::<(), codemode::RegistryError>(())
+    /// ```
+    pub fn require_approval(&mut self, pattern: &str) -> Result<&mut Self, RegistryError> {
+        let pattern = ApprovalPattern::parse(pattern)?;
+        let entries = Arc::make_mut(&mut self.entries);
+        for function in entries.functions.values_mut() {
+            if pattern.matches(function.spec()) && !function.spec().requires_approval {
+                *function = function.clone().require_approval();
+            }
+        }
+        entries.approvals.push(pattern);
         Ok(self)
     }
 
@@ -426,6 +497,57 @@ impl Registry {
             return "none (no host functions are registered)".to_owned();
         }
         self.paths().collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Which functions need approval: see [`Registry::require_approval`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ApprovalPattern {
+    /// `*`: every function.
+    All,
+    /// `namespace.*`.
+    Namespace(String),
+    /// `name` or `namespace.name`.
+    Path(String),
+}
+
+impl ApprovalPattern {
+    fn parse(pattern: &str) -> Result<Self, RegistryError> {
+        let invalid = |reason: String| RegistryError::InvalidPattern {
+            pattern: pattern.to_owned(),
+            reason,
+        };
+        if pattern == "*" {
+            return Ok(Self::All);
+        }
+        let parts: Vec<&str> = pattern.split('.').collect();
+        let (namespace, name) =
+            match parts.as_slice() {
+                [name] => (None, *name),
+                [namespace, name] => (Some(*namespace), *name),
+                _ => return Err(invalid(
+                    "write a function (`add`, `fs.write`), a namespace's functions (`fs.*`) or `*`"
+                        .to_owned(),
+                )),
+            };
+        if let Some(namespace) = namespace {
+            identifier::check(namespace).map_err(invalid)?;
+        }
+        match (namespace, name) {
+            (Some(namespace), "*") => Ok(Self::Namespace(namespace.to_owned())),
+            _ => {
+                identifier::check(name).map_err(invalid)?;
+                Ok(Self::Path(pattern.to_owned()))
+            }
+        }
+    }
+
+    fn matches(&self, spec: &FunctionSpec) -> bool {
+        match self {
+            Self::All => true,
+            Self::Namespace(namespace) => spec.namespace.as_deref() == Some(namespace),
+            Self::Path(path) => spec.path() == *path,
+        }
     }
 }
 

@@ -1,9 +1,14 @@
 //! Step-by-step control of a run: receive its host calls, answer them, or cancel.
 
 use crate::outcome::{ErrorKind, ExecError, Outcome};
+use crate::progress::Progress;
 use crate::protocol::{HostCall, HostEnds, Inbound, RunEvent};
 use crate::value::Value;
 use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Who watches a run: see [`RunBuilder::on_progress`](crate::RunBuilder::on_progress).
+pub(crate) type Observer = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// Something that happened in a run, as [`Session::next_event`] returns it.
 ///
@@ -116,16 +121,18 @@ enum State {
     Running {
         ends: HostEnds,
         open_calls: HashSet<u64>,
+        observer: Option<Observer>,
     },
     Finished(Event),
 }
 
 impl Session {
-    pub(crate) fn new(ends: HostEnds) -> Self {
+    pub(crate) fn new(ends: HostEnds, observer: Option<Observer>) -> Self {
         Self {
             state: State::Running {
                 ends,
                 open_calls: HashSet::new(),
+                observer,
             },
         }
     }
@@ -147,26 +154,46 @@ impl Session {
     /// calls wait until one is answered. A host that collects every call before
     /// answering any (to approve them as a batch) must answer once it holds that many,
     /// or a program awaiting `Promise.all` over more calls waits until its time limit.
+    ///
+    /// Meanwhile the run's progress goes to its observer, if it has one (see
+    /// [`RunBuilder::on_progress`](crate::RunBuilder::on_progress)).
     pub async fn next_event(&mut self) -> Event {
-        let (ends, open_calls) = match &mut self.state {
+        let (ends, open_calls, observer) = match &mut self.state {
             State::Finished(event) => return event.clone(),
-            State::Running { ends, open_calls } => (ends, open_calls),
+            State::Running {
+                ends,
+                open_calls,
+                observer,
+            } => (ends, open_calls, observer),
         };
-        let outcome = tokio::select! {
-            biased;
-            outcome = &mut ends.outcome => outcome.unwrap_or_else(|_| {
-                Outcome::failure(
-                    ExecError::new(ErrorKind::Internal, "the engine stopped without an outcome"),
-                    Vec::new(),
-                )
-            }),
-            Some(event) = ends.events.recv() => match event {
-                RunEvent::HostCall(call) => {
-                    open_calls.insert(call.call_id);
-                    return Event::HostCall(call);
+        let outcome = loop {
+            tokio::select! {
+                biased;
+                outcome = &mut ends.outcome => {
+                    // The engine reports progress before it sends the outcome.
+                    while let Ok(event) = ends.events.try_recv() {
+                        if let RunEvent::Progress(progress) = event {
+                            notify(observer.as_ref(), progress);
+                        }
+                    }
+                    break outcome.unwrap_or_else(|_| {
+                        Outcome::failure(
+                            ExecError::new(ErrorKind::Internal, "the engine stopped without an outcome"),
+                            Vec::new(),
+                        )
+                    });
                 }
-            },
-            () = ends.control.abandoned() => Outcome::failure(ends.control.abandonment(), Vec::new()),
+                Some(event) = ends.events.recv() => match event {
+                    RunEvent::HostCall(call) => {
+                        open_calls.insert(call.call_id);
+                        return Event::HostCall(call);
+                    }
+                    RunEvent::Progress(progress) => notify(observer.as_ref(), progress),
+                },
+                () = ends.control.abandoned() => {
+                    break Outcome::failure(ends.control.abandonment(), Vec::new());
+                }
+            }
         };
         let event = if outcome.success {
             Event::Completed(outcome)
@@ -250,7 +277,10 @@ impl Session {
     }
 
     fn answer(&mut self, call_id: u64, message: Inbound) -> Result<(), SessionError> {
-        let State::Running { ends, open_calls } = &mut self.state else {
+        let State::Running {
+            ends, open_calls, ..
+        } = &mut self.state
+        else {
             return Err(SessionError::Finished);
         };
         if !open_calls.remove(&call_id) {
@@ -259,6 +289,12 @@ impl Session {
         ends.inbound
             .send(message)
             .map_err(|_| SessionError::Finished)
+    }
+}
+
+fn notify(observer: Option<&Observer>, progress: Progress) {
+    if let Some(observer) = observer {
+        observer(progress);
     }
 }
 

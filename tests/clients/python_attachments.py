@@ -5,8 +5,7 @@ passed on with `attach(block.data, block.mimeType)`.
 
 Usage: python python_attachments.py PATH_TO_mcp_server_BINARY PATH_TO_mcp-server-everything
 
-The SDK validates every structuredContent against the tool's outputSchema itself. The
-script exits non-zero on the first mismatch.
+The script exits non-zero on the first mismatch.
 """
 
 import asyncio

@@ -1,11 +1,12 @@
 """Drives the example server with the official MCP Python SDK: over stdio, over
-streamable HTTP with a bearer token, over stateless streamable HTTP, and through the
-SDK's HTTP client for the server's refusals (401, 403, 413, 400).
+streamable HTTP with a bearer token, over stateless streamable HTTP, through the SDK's
+HTTP client for the server's refusals (401, 403, 413, 400), and cancels runs with
+`notifications/cancelled` over stdio and streamable HTTP.
 
 Usage: python python_client.py PATH_TO_mcp_server_BINARY
 
-The SDK validates every structuredContent against the tool's outputSchema itself;
-this script also checks the answers. It exits non-zero on the first mismatch.
+The tools declare no outputSchema, so the SDK leaves structuredContent unchecked;
+this script checks the answers. It exits non-zero on the first mismatch.
 """
 
 import asyncio
@@ -14,15 +15,16 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 import httpx
-from mcp import ClientSession, StdioServerParameters
+from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamablehttp_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-BINARY = sys.argv[1]
+BINARY = os.path.abspath(sys.argv[1])
 TOKEN = "python-sdk-token-3b9f1d"
 MIB = 1024 * 1024
 
@@ -34,7 +36,7 @@ async def exercise(session: ClientSession, transport: str) -> int:
     assert names == ["execute", "search"], names
     execute = tools.tools[0]
     assert "declare const codemode" in execute.description
-    assert execute.outputSchema["type"] == "object"
+    assert execute.outputSchema is None, execute.outputSchema
 
     ok = await session.call_tool("execute", {"code": "const s = await codemode.add({ a: 40, b: 2 });\nconsole.log('s', s);\nreturn { s };"})
     assert not ok.isError, ok
@@ -65,6 +67,64 @@ async def over_stdio() -> int:
             return await exercise(session, "stdio")
 
 
+TICKING = """for (let i = 0; ; i++) {
+  await codemode.fs.write({ path: `examples/tick-${i}.txt`, content: 'tick' });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}"""
+
+
+def ticks(folder: str) -> int:
+    return sum(1 for name in os.listdir(os.path.join(folder, "examples")) if name.startswith("tick-"))
+
+
+async def cancel_run(session: ClientSession, folder: str, transport: str) -> int:
+    """A program writing a file every 10 ms, cancelled: no file after the cancel is
+    processed, no answer to the cancelled request, and the session still serves."""
+    await session.initialize()
+    # The SDK numbers requests itself and has no public way to name the next one.
+    request_id = session._request_id
+    call = asyncio.create_task(session.call_tool("execute", {"code": TICKING}))
+    for _ in range(600):
+        if ticks(folder) >= 5:
+            break
+        await asyncio.sleep(0.05)
+    assert ticks(folder) >= 5, "the program writes its files"
+    cancelled = types.CancelledNotification(
+        params=types.CancelledNotificationParams(requestId=request_id, reason="the user pressed stop")
+    )
+    await session.send_notification(types.ClientNotification(cancelled))
+    await asyncio.sleep(0.1)
+    written = ticks(folder)
+    await asyncio.sleep(1)
+    assert ticks(folder) == written, f"{ticks(folder) - written} files written after the cancel"
+    assert not call.done(), "the cancelled request was answered"
+    call.cancel()
+    ok = await session.call_tool("execute", {"code": "1 + 1"})
+    assert ok.structuredContent["result"] == 2, ok
+    print(f"python sdk cancels a run over {transport}: 1 check passed")
+    return 1
+
+
+def workspace() -> str:
+    folder = tempfile.mkdtemp(prefix="codemode-python-")
+    os.mkdir(os.path.join(folder, "examples"))
+    return folder
+
+
+async def cancellations() -> int:
+    folder = workspace()
+    params = StdioServerParameters(command=BINARY, args=["--stdio", "--timeout-ms", "120000"], cwd=folder)
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            checks = await cancel_run(session, folder, "stdio")
+    folder = workspace()
+    with HttpServer("--timeout-ms", "120000", cwd=folder) as server:
+        async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
+            async with ClientSession(read, write) as session:
+                checks += await cancel_run(session, folder, "streamable HTTP")
+    return checks
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -74,12 +134,12 @@ def free_port() -> int:
 class HttpServer:
     """The example server over HTTP with a bearer token, on a free port."""
 
-    def __init__(self, *flags: str) -> None:
+    def __init__(self, *flags: str, cwd: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/mcp"
         environment = dict(os.environ, CODEMODE_TOKEN=TOKEN)
         command = [BINARY, "--http", f"127.0.0.1:{self.port}", "--token-env", "CODEMODE_TOKEN", *flags]
-        self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=environment)
+        self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL, env=environment, cwd=cwd)
 
     def __enter__(self) -> "HttpServer":
         deadline = time.time() + 30
@@ -162,6 +222,7 @@ async def main() -> None:
     passed += await over_http((), "streamable HTTP with a bearer token")
     passed += await over_http(("--stateless",), "stateless streamable HTTP with a bearer token")
     passed += await refusals()
+    passed += await cancellations()
     print(f"python-client: {passed} passed, 0 failed")
 
 

@@ -36,6 +36,23 @@ pub fn npm_bin(spec: &str, bin: &str) -> PathBuf {
     program
 }
 
+/// The `node_modules` folder holding the npm package `name`, installed from `spec`
+/// (`name@version`) on first use.
+pub fn npm_modules(spec: &str, name: &str) -> PathBuf {
+    let prefix = dir().join("npm").join(folder_name(spec));
+    let modules = prefix.join("node_modules");
+    installed(&prefix, &modules.join(name).join("package.json"), || {
+        run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+                .arg(&prefix)
+                .arg(spec),
+            &format!("npm install {spec} (needs Node 20 and npm)"),
+        );
+    });
+    modules
+}
+
 /// The program `bin` of the PyPI package `spec` (`name==version`), installed on first
 /// use into a venv of its own.
 pub fn pip_bin(spec: &str, bin: &str) -> PathBuf {

@@ -7,6 +7,8 @@
 pub mod capability;
 #[path = "../../codemode-macros/tests/expand/capability_description.rs"]
 pub mod capability_description;
+#[path = "../../codemode-macros/tests/expand/tool_approval.rs"]
+pub mod tool_approval;
 #[path = "../../codemode-macros/tests/expand/tool_keywords.rs"]
 pub mod tool_keywords;
 #[path = "../../codemode-macros/tests/expand/tool_sync_result_renamed.rs"]

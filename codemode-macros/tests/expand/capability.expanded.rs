@@ -1,5 +1,5 @@
-//! A capability described by its doc comment, with a renamed and a skipped method and
-//! items that are not host functions.
+//! A capability described by its doc comment, with a renamed and a skipped method, one
+//! that needs approval, and items that are not host functions.
 use std::sync::atomic::{AtomicU64, Ordering};
 /// A counter shared by every run.
 pub struct Counter {
@@ -18,6 +18,14 @@ impl Counter {
     /// Reads the count.
     async fn read(&self) -> u64 {
         self.count.load(Ordering::SeqCst)
+    }
+    /// Sets the count.
+    ///
+    /// # Arguments
+    ///
+    /// * `count` - The new count.
+    async fn set(&self, count: u64) {
+        self.count.store(count, Ordering::SeqCst);
     }
     /// Sets the count back to zero; for the host only.
     pub async fn reset(&self) {
@@ -103,6 +111,35 @@ const _: () = {
                         .with_output_schema(
                             ::codemode::__private::output_schema::<u64>(),
                         )
+                },
+                {
+                    let __this = ::codemode::__private::Arc::clone(&self);
+                    ::codemode::__private::HostFunction::new(
+                            "set",
+                            move |
+                                __args: ::codemode::__private::serde_json::Value,
+                            | -> ::codemode::__private::HostFuture {
+                                let __this = ::codemode::__private::Arc::clone(&__this);
+                                ::std::boxed::Box::pin(async move {
+                                    let mut __arguments = ::codemode::__private::Arguments::new(
+                                        "counter.set",
+                                        __args,
+                                        &["count"],
+                                    )?;
+                                    let count = __arguments.required::<u64>("count")?;
+                                    let __result = __this.set(count).await;
+                                    ::codemode::__private::output("counter.set", __result)
+                                })
+                            },
+                        )
+                        .with_description("Sets the count.")
+                        .with_input_schema(
+                            ::codemode::__private::InputSchema::default()
+                                .parameter::<u64>("count", "The new count.", true)
+                                .build(),
+                        )
+                        .with_output_schema(::codemode::__private::output_schema::<()>())
+                        .require_approval()
                 },
             ])
         }

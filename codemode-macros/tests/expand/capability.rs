@@ -1,5 +1,5 @@
-//! A capability described by its doc comment, with a renamed and a skipped method and
-//! items that are not host functions.
+//! A capability described by its doc comment, with a renamed and a skipped method, one
+//! that needs approval, and items that are not host functions.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -24,6 +24,16 @@ impl Counter {
     #[codemode(name = "get")]
     async fn read(&self) -> u64 {
         self.count.load(Ordering::SeqCst)
+    }
+
+    /// Sets the count.
+    ///
+    /// # Arguments
+    ///
+    /// * `count` - The new count.
+    #[codemode(approval)]
+    async fn set(&self, count: u64) {
+        self.count.store(count, Ordering::SeqCst);
     }
 
     /// Sets the count back to zero; for the host only.

@@ -43,12 +43,12 @@ const _: () = {
                                     )?;
                                     let city = __arguments.required::<String>("city")?;
                                     let __result = __this.current(city).await;
-                                    {
-                                        let __result = ::codemode::__private::tool_error(__result)?;
-                                        ::codemode::__private::output::<
-                                            f64,
-                                        >("weather.current", __result)
-                                    }
+                                    ::codemode::__private::output::<
+                                        f64,
+                                    >(
+                                        "weather.current",
+                                        ::codemode::__private::tool_error(__result)?,
+                                    )
                                 })
                             },
                         )

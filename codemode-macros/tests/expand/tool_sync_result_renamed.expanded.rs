@@ -23,10 +23,9 @@ const _: () = {
                         let numerator = __arguments.required::<f64>("numerator")?;
                         let denominator = __arguments.required::<f64>("denominator")?;
                         let __result = checked_divide(numerator, denominator);
-                        {
-                            let __result = ::codemode::__private::tool_error(__result)?;
-                            ::codemode::__private::output::<f64>("divide", __result)
-                        }
+                        ::codemode::__private::output::<
+                            f64,
+                        >("divide", ::codemode::__private::tool_error(__result)?)
                     })
                 },
             )

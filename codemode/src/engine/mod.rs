@@ -11,9 +11,11 @@ mod pool;
 pub(crate) mod quickjs;
 mod watchdog;
 
+use crate::approval::Approver;
 use crate::limits::Limits;
 use crate::protocol::EngineEnds;
 use crate::registry::Registry;
+use std::sync::Arc;
 
 /// Which host calls the engine dispatches itself and which it surfaces to the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +35,11 @@ pub(crate) struct RunSpec {
     pub limits: Limits,
     pub routing: Routing,
     pub runtime: tokio::runtime::Handle,
+    /// Who decides on calls that need approval; without one they are refused.
+    pub approver: Option<Arc<dyn Approver>>,
+    /// Whether the host watches the run: console lines and calls starting are then
+    /// reported as [`RunEvent::Progress`](crate::protocol::RunEvent) as they happen.
+    pub live: bool,
 }
 
 /// A JavaScript engine that can start runs.

@@ -4,8 +4,9 @@
 //! operations run long without returning to the interpreter (joining a sparse array of
 //! four billion holes, say); at such a run's deadline plus [`GRACE`] the watchdog
 //! abandons it ([`RunControl::abandon`]): its host reports the timeout without waiting,
-//! and the thread stops as soon as the operation returns. One thread serves the whole
-//! process.
+//! and the thread stops as soon as the operation returns. A run whose deadline moved
+//! (its calls waited for approval) is looked at again at its new deadline. One thread
+//! serves the whole process.
 
 use crate::protocol::RunControl;
 use std::cmp::Reverse;
@@ -93,7 +94,13 @@ fn patrol(shared: &'static Shared) {
                 break;
             }
             watches.due.pop();
-            if let Some(run) = watches.runs.remove(&id) {
+            let Some(run) = watches.runs.get(&id) else {
+                continue;
+            };
+            let moved = run.deadline() + GRACE;
+            if moved > now {
+                watches.due.push(Reverse((moved, id)));
+            } else if let Some(run) = watches.runs.remove(&id) {
                 run.abandon();
             }
         }

@@ -13,7 +13,6 @@ use rmcp::model::{
 };
 use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
-use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -24,7 +23,7 @@ const DEFAULT_SEARCH_LIMIT: usize = 10;
 const MAX_SEARCH_LIMIT: usize = 100;
 
 /// The answer of the `search` tool.
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Serialize)]
 struct SearchAnswer {
     /// The query as received.
     query: String,
@@ -90,6 +89,10 @@ impl Server {
         }
     }
 
+    /// The tools, without `outputSchema`: clients validate `structuredContent` against
+    /// it on every call (the Python SDK's `call_tool` rebuilds its validator each time,
+    /// which cost more than the run of a small program even for a 500-byte schema), while
+    /// the answers are read by models, which get the same JSON as text.
     fn tools(&self) -> Vec<Tool> {
         let offer = self.inner.catalog.current();
         let mut tools = vec![Tool::new(
@@ -107,7 +110,6 @@ impl Server {
                 "additionalProperties": false
             })),
         )
-        .with_raw_output_schema(object(schema_of::<Outcome>()))
         .with_annotations(ToolAnnotations::new().read_only(false).open_world(true))];
         if offer.search {
             tools.push(
@@ -129,7 +131,6 @@ impl Server {
                         "additionalProperties": false
                     })),
                 )
-                .with_raw_output_schema(object(schema_of::<SearchAnswer>()))
                 .with_annotations(ToolAnnotations::new().read_only(true).open_world(false)),
             );
         }
@@ -236,13 +237,6 @@ fn search_arguments(mut arguments: JsonObject) -> Result<(String, usize), String
         },
     };
     Ok((query, limit))
-}
-
-fn schema_of<T: JsonSchema>() -> Value {
-    schemars::generate::SchemaSettings::draft2020_12()
-        .into_generator()
-        .into_root_schema_for::<T>()
-        .to_value()
 }
 
 fn object(value: Value) -> Arc<JsonObject> {

@@ -6,10 +6,14 @@
 //! outcome; `ABANDONED` once the host stopped waiting for an engine that was busy past
 //! the deadline in an operation it cannot interrupt. Whoever wants to know why a run
 //! stopped asks this word.
+//!
+//! The deadline lives here too. It stands still while calls of the run wait for a
+//! person's approval ([`RunControl::pause`]), so that time spent deciding does not count
+//! against the program.
 
 use crate::outcome::{ErrorKind, ExecError};
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
@@ -53,8 +57,24 @@ const ABANDONED: u8 = 0b0001_0000;
 pub(crate) struct RunControl {
     state: AtomicU8,
     timeout: Duration,
+    /// The deadline before any pause: the timeout after the run started.
     deadline: OnceLock<Instant>,
+    /// Whether a call ever waited for approval; until then the deadline is fixed and
+    /// reading it takes no lock.
+    ever_paused: AtomicBool,
+    pauses: Mutex<Pauses>,
     abandoned: Notify,
+}
+
+/// The time a run's deadline stood still.
+#[derive(Default)]
+struct Pauses {
+    /// Calls waiting for approval now.
+    waiting: usize,
+    /// When the current pause began, while `waiting` is not zero.
+    since: Option<Instant>,
+    /// The length of the pauses that ended.
+    total: Duration,
 }
 
 impl RunControl {
@@ -64,15 +84,42 @@ impl RunControl {
             state: AtomicU8::new(0),
             timeout,
             deadline: OnceLock::new(),
+            ever_paused: AtomicBool::new(false),
+            pauses: Mutex::default(),
             abandoned: Notify::new(),
         }
     }
 
     /// The instant the run must be over by: its timeout after the first time this is
-    /// asked, which its engine does as it starts the run. Everything that enforces the
-    /// deadline reads it here.
+    /// asked, which its engine does as it starts the run, plus the time calls spent
+    /// waiting for approval. While one waits, the deadline moves along with the clock.
+    /// Everything that enforces the deadline reads it here.
     pub(crate) fn deadline(&self) -> Instant {
-        *self.deadline.get_or_init(|| Instant::now() + self.timeout)
+        let fixed = *self
+            .deadline
+            .get_or_init(|| far_instant(Instant::now(), self.timeout));
+        if !self.ever_paused.load(Ordering::Acquire) {
+            return fixed;
+        }
+        let pauses = self.pauses();
+        let ongoing = pauses.since.map_or(Duration::ZERO, |since| since.elapsed());
+        far_instant(fixed, pauses.total.saturating_add(ongoing))
+    }
+
+    /// Stops the deadline until the returned guard is dropped: for a call waiting for
+    /// a person's approval. Pauses may overlap; the deadline moves on when none is left.
+    pub(crate) fn pause(self: &Arc<Self>) -> Pause {
+        self.ever_paused.store(true, Ordering::Release);
+        let mut pauses = self.pauses();
+        pauses.waiting += 1;
+        pauses.since.get_or_insert_with(Instant::now);
+        Pause {
+            control: Arc::clone(self),
+        }
+    }
+
+    fn pauses(&self) -> MutexGuard<'_, Pauses> {
+        self.pauses.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Stops the run for `reason`; false when it had stopped or finished already, in
@@ -155,6 +202,29 @@ impl RunControl {
     }
 }
 
+/// Keeps a run's deadline still while it lives; see [`RunControl::pause`].
+pub(crate) struct Pause {
+    control: Arc<RunControl>,
+}
+
+impl Drop for Pause {
+    fn drop(&mut self) {
+        let mut pauses = self.control.pauses();
+        pauses.waiting = pauses.waiting.saturating_sub(1);
+        if pauses.waiting == 0 {
+            if let Some(since) = pauses.since.take() {
+                pauses.total = pauses.total.saturating_add(since.elapsed());
+            }
+        }
+    }
+}
+
+/// `at + after`, or an instant as far away as the clock allows when that overflows.
+fn far_instant(at: Instant, after: Duration) -> Instant {
+    at.checked_add(after)
+        .unwrap_or_else(|| at + Duration::from_secs(u32::MAX.into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +245,22 @@ mod tests {
         assert!(!control.stop(Stop::Cancelled));
         assert!(!control.abandon());
         assert_eq!(control.stop_reason(), None);
+    }
+
+    #[test]
+    fn the_deadline_stands_still_while_a_call_waits_for_approval() {
+        let control = Arc::new(RunControl::new(Duration::from_millis(100)));
+        let before = control.deadline();
+        let first = control.pause();
+        let second = control.pause();
+        std::thread::sleep(Duration::from_millis(30));
+        drop(first);
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(control.deadline() >= before + Duration::from_millis(60));
+        drop(second);
+        let after = control.deadline();
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(control.deadline(), after, "no pause is left");
     }
 
     #[test]

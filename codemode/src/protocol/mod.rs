@@ -10,6 +10,7 @@ mod control;
 pub(crate) use control::{RunControl, Stop};
 
 use crate::outcome::Outcome;
+use crate::progress::Progress;
 use crate::value::Value;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
@@ -57,6 +58,9 @@ pub(crate) enum Inbound {
 pub(crate) enum RunEvent {
     /// A call the host is asked to answer.
     HostCall(HostCall),
+    /// A console line or a call starting, sent only to a host that watches the run
+    /// ([`RunSpec::live`](crate::engine::RunSpec)).
+    Progress(Progress),
 }
 
 /// The host's ends of a run.

@@ -10,7 +10,8 @@ use super::to_host::{self, class_of, Classes, Unsendable};
 use crate::attachment::{self, Attachment};
 use crate::engine::Routing;
 use crate::limits::{ByteSize, Limits};
-use crate::protocol::{RunControl, Stop};
+use crate::progress::{LogLevel, Progress};
+use crate::protocol::{RunControl, RunEvent, Stop};
 use crate::registry::{CallArguments, HostFunction, Registry};
 use crate::value::{Bytes, Value as Host};
 use rquickjs::{Array, Ctx, Exception, Function, Object, Persistent, Promise, Value};
@@ -19,6 +20,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// A host call made by the program and not yet routed.
 pub(super) struct NewCall {
@@ -71,6 +73,8 @@ pub(super) struct Bridge {
     routing: Routing,
     /// The getters views' bytes are read with, once the harness is installed.
     pub views: ViewGetters,
+    /// Where console lines go as they are printed, when the host watches the run.
+    live: Option<UnboundedSender<RunEvent>>,
     host_calls: usize,
     log_bytes: usize,
     argument_bytes: usize,
@@ -87,12 +91,14 @@ impl Bridge {
         control: Arc<RunControl>,
         registry: &Registry,
         routing: Routing,
+        live: Option<UnboundedSender<RunEvent>>,
     ) -> Self {
         Self {
             control,
             registry: registry.clone(),
             routing,
             views: ViewGetters::default(),
+            live,
             host_calls: limits.host_calls(),
             log_bytes: limits.log_bytes(),
             argument_bytes: limits.memory_bytes(),
@@ -296,25 +302,39 @@ impl Bridge {
         if self.control.stop_reason() == Some(Stop::OutputLimit) {
             return Ok(());
         }
-        let line = match level {
-            1 => format!("[warn] {text}"),
-            2 => format!("[error] {text}"),
-            _ => text,
+        let (level, line) = match level {
+            1 => (LogLevel::Warn, format!("[warn] {text}")),
+            2 => (LogLevel::Error, format!("[error] {text}")),
+            3 => (LogLevel::Debug, text),
+            _ => (LogLevel::Info, text),
         };
         if logs.bytes + line.len() > self.log_bytes {
-            logs.lines.push(format!(
+            let marker = format!(
                 "[codemode] output truncated: the program printed more than {}",
                 ByteSize(self.log_bytes)
-            ));
+            );
+            self.report(LogLevel::Warn, &marker);
+            logs.lines.push(marker);
             self.control.stop(Stop::OutputLimit);
             return Err(Exception::throw_internal(
                 ctx,
                 "console output limit reached",
             ));
         }
+        self.report(level, &line);
         logs.bytes += line.len();
         logs.lines.push(line);
         Ok(())
+    }
+
+    /// Sends a console line to the host as it is printed, when the host watches.
+    fn report(&self, level: LogLevel, line: &str) {
+        if let Some(live) = &self.live {
+            let _ = live.send(RunEvent::Progress(Progress::Log {
+                level,
+                line: line.to_owned(),
+            }));
+        }
     }
 
     /// Bytes of console output the program may still print.

@@ -4,6 +4,7 @@
 use super::bridge::{self, Bridge, Harness, NewCall};
 use super::routing::InFlight;
 use super::sandbox::Sandbox;
+use crate::approval::Gate;
 use crate::engine::RunSpec;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
 use crate::protocol::{Inbound, RunControl, RunEvent, Stop};
@@ -14,7 +15,7 @@ use rquickjs::{CatchResultExt, Ctx, Function, Object, Persistent, Promise, Value
 use serde_json::Value as Json;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -23,7 +24,7 @@ pub(super) struct Run<'a> {
     pub spec: &'a RunSpec,
     pub sandbox: &'a Sandbox,
     pub bridge: &'a Rc<Bridge>,
-    pub control: &'a RunControl,
+    pub control: &'a Arc<RunControl>,
     pub inbound: mpsc::Receiver<Inbound>,
     pub answers: mpsc::Sender<Inbound>,
     pub events: UnboundedSender<RunEvent>,
@@ -32,6 +33,8 @@ pub(super) struct Run<'a> {
     pub waiting: VecDeque<NewCall>,
     /// The harness's `origin`, once it is installed.
     pub origin: Option<Persistent<Function<'static>>>,
+    /// The approval step, made on the first call that needs approval.
+    pub gate: Option<Arc<Gate>>,
 }
 
 /// What the loop does after a step.

@@ -180,7 +180,7 @@
   const console = {
     log,
     info: log,
-    debug: log,
+    debug: logger(3),
     trace: log,
     dir: log,
     warn: logger(1),

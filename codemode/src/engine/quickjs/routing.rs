@@ -5,13 +5,16 @@
 use super::bridge::{Harness, NewCall, Resolvers, ANSWER_TOOL_ERROR, ANSWER_UNKNOWN_TOOL};
 use super::event_loop::Run;
 use super::to_script::{self, Unbuildable};
+use crate::approval::Gate;
 use crate::dispatch::{self, Started};
 use crate::engine::Routing;
 use crate::outcome::ExecError;
+use crate::progress::Progress;
 use crate::protocol::{Answer, HostCall, Inbound, RunEvent};
 use crate::registry::{CallArguments, HostFunction};
 use crate::value::Value as Host;
 use rquickjs::{CatchResultExt, CaughtError, Ctx, Value};
+use std::sync::Arc;
 use tokio::task::AbortHandle;
 
 /// A call whose promise is not settled yet: the path it was made to and the functions
@@ -54,7 +57,10 @@ impl Run<'_> {
     ) -> Result<bool, ExecError> {
         self.bridge.move_new_calls(&mut self.waiting);
         let mut settled = false;
-        while self.in_flight.len() < self.spec.limits.host_calls_in_flight() {
+        // Once the run is stopped, no call starts any more: the loop ends it next.
+        while self.in_flight.len() < self.spec.limits.host_calls_in_flight()
+            && self.control.stop_reason().is_none()
+        {
             let Some(NewCall {
                 id,
                 target,
@@ -111,6 +117,9 @@ impl Run<'_> {
         harness: &Harness<'js>,
         call_id: u64,
     ) -> Result<(), ExecError> {
+        if self.control.stop_reason().is_some() {
+            return Ok(());
+        }
         let waits_for_host = self
             .in_flight
             .get(&call_id)
@@ -162,6 +171,40 @@ impl Run<'_> {
         args: CallArguments,
     ) -> Result<bool, ExecError> {
         let reply = self.answers.clone();
+        if function.spec().requires_approval && !self.gate().approved(&call.target) {
+            let gate = Arc::clone(self.gate());
+            let live = self.spec.live.then(|| self.events.clone());
+            let target = call.target.clone();
+            let abort = dispatch::start_after_approval(
+                &self.spec.runtime,
+                gate,
+                function,
+                args,
+                self.spec.limits.host_call_timeout(),
+                move || {
+                    if let Some(live) = live {
+                        let _ = live.send(RunEvent::Progress(Progress::Call { function: target }));
+                    }
+                },
+                move |answer| {
+                    let _ = reply.send(Inbound::Answer { call_id, answer });
+                },
+            );
+            self.in_flight.insert(
+                call_id,
+                InFlight {
+                    call,
+                    abort: Some(abort),
+                    surfaced: None,
+                },
+            );
+            return Ok(false);
+        }
+        if self.spec.live {
+            let _ = self.events.send(RunEvent::Progress(Progress::Call {
+                function: call.target.clone(),
+            }));
+        }
         let started = dispatch::start(
             &self.spec.runtime,
             function,
@@ -188,6 +231,18 @@ impl Run<'_> {
                 Ok(false)
             }
         }
+    }
+
+    /// The run's approval step, made when first needed.
+    fn gate(&mut self) -> &Arc<Gate> {
+        self.gate.get_or_insert_with(|| {
+            Arc::new(Gate::new(
+                self.spec.approver.clone(),
+                &self.spec.code,
+                self.spec.limits.approval_timeout(),
+                Arc::clone(self.control),
+            ))
+        })
     }
 
     /// Settles a call with its answer.

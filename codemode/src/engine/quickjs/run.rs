@@ -56,23 +56,31 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
     runtime.set_gc_threshold(gc_threshold(limits.memory_bytes()));
     {
         let control = Arc::clone(&control);
-        let deadline = control.deadline();
+        // The deadline only moves later (while calls wait for approval): it is read
+        // again only once the one known has passed.
+        let mut deadline = control.deadline();
         runtime.set_interrupt_handler(Some(Box::new(move || {
             if control.stop_reason().is_some() {
                 return true;
             }
-            if Instant::now() >= deadline {
-                control.stop(Stop::Timeout);
-                return true;
+            let now = Instant::now();
+            if now >= deadline {
+                deadline = control.deadline();
+                if now >= deadline {
+                    control.stop(Stop::Timeout);
+                    return true;
+                }
             }
             false
         })));
     }
+    let live = spec.live.then(|| events.clone());
     let bridge = Rc::new(Bridge::new(
         limits,
         Arc::clone(&control),
         &spec.registry,
         spec.routing,
+        live,
     ));
     let _forget_pending = ForgetPending(Rc::clone(&bridge));
     // Declared after `sandbox`: the calls it holds, and their resolving functions, are
@@ -88,6 +96,7 @@ pub(super) fn run(spec: RunSpec, ends: EngineEnds, watch: Watch) {
         in_flight: HashMap::new(),
         waiting: VecDeque::new(),
         origin: None,
+        gate: None,
     };
     let outcome = sandbox.context.with(|ctx| run.execute(&ctx));
     run.abort_in_flight();
