@@ -114,10 +114,10 @@ const _: () = {
                 },
                 {
                     let __this = ::codemode::__private::Arc::clone(&self);
-                    ::codemode::__private::HostFunction::new(
+                    ::codemode::__private::host_function(
                             "set",
                             move |
-                                __args: ::codemode::__private::serde_json::Value,
+                                __args: ::codemode::__private::Value,
                             | -> ::codemode::__private::HostFuture {
                                 let __this = ::codemode::__private::Arc::clone(&__this);
                                 ::std::boxed::Box::pin(async move {

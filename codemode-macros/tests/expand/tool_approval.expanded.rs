@@ -9,10 +9,10 @@ pub async fn delete_file(path: String) -> Result<(), String> {
 }
 const _: () = {
     fn __codemode_tool() -> ::codemode::__private::HostFunction {
-        ::codemode::__private::HostFunction::new(
+        ::codemode::__private::host_function(
                 "delete_file",
                 move |
-                    __args: ::codemode::__private::serde_json::Value,
+                    __args: ::codemode::__private::Value,
                 | -> ::codemode::__private::HostFuture {
                     ::std::boxed::Box::pin(async move {
                         let mut __arguments = ::codemode::__private::Arguments::new(
