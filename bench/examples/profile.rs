@@ -1,12 +1,14 @@
-//! Runs one workload in a loop, for profilers: `profile <trivial|sequential|fan_out> [runs]`.
+//! Runs one workload in a loop, for profilers:
+//! `profile <trivial|sequential|fan_out|objects|json_mb> [runs]`.
 //!
 //! Instruction counts of two run counts, under `valgrind --tool=callgrind`, differ by
 //! the cost of the extra runs alone: process start-up and the first run's warm-up cancel
 //! out.
 
-use codemode::Executor;
-use codemode_bench::{registry, FAN_OUT, SEQUENTIAL, TRIVIAL};
+use codemode::{Executor, Limits};
+use codemode_bench::{registry, FAN_OUT, JSON_MB, OBJECTS, SEQUENTIAL, TRIVIAL};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 #[tokio::main]
@@ -17,15 +19,21 @@ async fn main() {
         "trivial" => TRIVIAL,
         "sequential" => SEQUENTIAL,
         "fan_out" => FAN_OUT,
+        "objects" => OBJECTS,
+        "json_mb" => JSON_MB,
         other => {
-            eprintln!("unknown workload `{other}`: use trivial, sequential or fan_out");
+            eprintln!(
+                "unknown workload `{other}`: use trivial, sequential, fan_out, objects or json_mb"
+            );
             std::process::exit(2);
         }
     };
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
-    let executor = Executor::default();
+    // Generous: under a profiler a run is many times slower.
+    let executor = Executor::new(Limits::default().with_timeout(Duration::from_secs(600)));
     let registry = registry(Arc::new(Semaphore::new(0)));
     for _ in 0..runs {
-        assert!(executor.execute(code, &registry).await.success);
+        let outcome = executor.execute(code, &registry).await;
+        assert!(outcome.success, "{workload}: {outcome:?}");
     }
 }
