@@ -7,6 +7,7 @@ mod event_loop;
 mod exception;
 mod harness;
 mod inspect;
+mod json;
 mod json_text;
 mod result;
 mod routing;
