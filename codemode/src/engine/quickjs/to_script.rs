@@ -1,8 +1,10 @@
 //! Builds the JavaScript value for a host's JSON answer the way `JSON.parse` would,
-//! without writing and re-reading text.
+//! without writing and re-reading text: with the engine calls the sandbox's
+//! `JSON.parse` makes, one atom per distinct key.
 
-use rquickjs::object::Property;
-use rquickjs::{Array, Ctx, Object, Value};
+use super::json::build::{self, Keys};
+use super::json::{Owned, Thrown};
+use rquickjs::{qjs, Ctx, Value};
 use serde_json::Value as Json;
 
 /// Levels of arrays and objects an answer may have.
@@ -25,55 +27,67 @@ impl From<rquickjs::Error> for Unbuildable {
 
 /// The JavaScript value of `json`.
 pub(super) fn from_json<'js>(ctx: &Ctx<'js>, json: &Json) -> Result<Value<'js>, Unbuildable> {
-    build(ctx, json, 0)
+    let raw = ctx.as_raw().as_ptr();
+    let mut keys = Keys::new(raw);
+    let value = build(raw, json, 0, &mut keys)?;
+    // SAFETY: a value of this context, owned by the guard until now.
+    Ok(unsafe { Value::from_raw(ctx.clone(), value.into_raw()) })
 }
 
-fn build<'js>(ctx: &Ctx<'js>, json: &Json, depth: usize) -> Result<Value<'js>, Unbuildable> {
-    Ok(match json {
-        Json::Null => Value::new_null(ctx.clone()),
-        Json::Bool(flag) => Value::new_bool(ctx.clone(), *flag),
-        Json::Number(number) => number_value(ctx, number),
-        Json::String(text) => rquickjs::String::from_str(ctx.clone(), text)?.into_value(),
+impl From<Thrown> for Unbuildable {
+    fn from(_: Thrown) -> Self {
+        Unbuildable::Engine(rquickjs::Error::Exception)
+    }
+}
+
+fn build<'k>(
+    ctx: *mut qjs::JSContext,
+    json: &'k Json,
+    depth: usize,
+    keys: &mut Keys<'k>,
+) -> Result<Owned, Unbuildable> {
+    let primitive = match json {
+        Json::Null => qjs::JS_NULL,
+        Json::Bool(flag) => {
+            if *flag {
+                qjs::JS_TRUE
+            } else {
+                qjs::JS_FALSE
+            }
+        }
+        Json::Number(number) => number_value(number),
+        Json::String(text) => return Ok(build::string(ctx, text.as_bytes())?),
         Json::Array(items) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
-            let array = Array::new(ctx.clone())?;
-            for (index, item) in items.iter().enumerate() {
-                array
-                    .as_object()
-                    .prop(index as u32, data(build(ctx, item, depth + 1)?))?;
-            }
-            array.into_value()
+            let items = items
+                .iter()
+                .map(|item| build(ctx, item, depth + 1, keys))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(build::array(ctx, items)?);
         }
         Json::Object(entries) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
-            let object = Object::new(ctx.clone())?;
+            let object = build::object(ctx)?;
             for (key, item) in entries {
-                object.prop(key.as_str(), data(build(ctx, item, depth + 1)?))?;
+                let atom = keys.atom(key.as_bytes())?;
+                build::define(&object, atom, build(ctx, item, depth + 1, keys)?)?;
             }
-            object.into_value()
+            return Ok(object);
         }
-    })
+    };
+    // SAFETY: a primitive, which holds no reference.
+    Ok(unsafe { Owned::new(ctx, primitive) }.ok_or(Thrown)?)
 }
 
-/// An own, writable, enumerable and configurable property, as `JSON.parse` defines
-/// them: defining rather than assigning keeps `__proto__` an ordinary key and setters
-/// on the prototypes out of the way.
-fn data(value: Value<'_>) -> Property<Value<'_>> {
-    Property::from(value).writable().enumerable().configurable()
-}
-
-fn number_value<'js>(ctx: &Ctx<'js>, number: &serde_json::Number) -> Value<'js> {
+/// A number as `JSON.parse` reads it: an integer value when it fits, a float otherwise
+/// (and for -0, which an integer value cannot hold).
+fn number_value(number: &serde_json::Number) -> qjs::JSValue {
     if let Some(small) = number.as_i64().and_then(|n| i32::try_from(n).ok()) {
-        return Value::new_int(ctx.clone(), small);
+        return qjs::JS_MKVAL(qjs::JS_TAG_INT, small);
     }
-    let float = number.as_f64().unwrap_or(f64::NAN);
-    if float == 0.0 {
-        // Keeps -0, which an integer value cannot hold.
-        return Value::new_float(ctx.clone(), float);
-    }
-    Value::new_number(ctx.clone(), float)
+    qjs::JS_NewFloat64(number.as_f64().unwrap_or(f64::NAN))
 }

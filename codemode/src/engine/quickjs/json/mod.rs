@@ -11,6 +11,7 @@
 //! object, and any text `JSON.parse` would reject. Both functions look like the
 //! built-ins they replace (name, length, not constructors, native in stack traces).
 
+pub(super) mod build;
 mod output;
 mod parse;
 mod stringify;
@@ -18,6 +19,7 @@ mod text;
 
 use rquickjs::{qjs, Ctx};
 use std::ffi::CStr;
+use std::sync::OnceLock;
 
 /// Positions of the values each replacement function keeps in its data.
 mod slot {
@@ -37,39 +39,49 @@ mod slot {
     pub const BIG_INT_CLASS: usize = 7;
     pub const RAW_JSON_CLASS: usize = 8;
     pub const ARRAY_CLASS: usize = 9;
-    pub const COUNT: usize = 10;
 }
 
 /// Replaces `JSON.stringify` and `JSON.parse` of the context with the Rust ones.
 pub(super) fn install(ctx: &Ctx<'_>) -> rquickjs::Result<()> {
-    let data: rquickjs::Array = ctx.eval(
-        r#"[
-            undefined,
-            Array.isArray,
-            Boolean.prototype.valueOf,
-            BigInt.prototype.valueOf,
-            new String(""),
-            new Number(0),
-            new Boolean(false),
-            Object(0n),
-            JSON.rawJSON("0"),
-            [],
-        ]"#,
-    )?;
-    let json: rquickjs::Object = ctx.globals().get("JSON")?;
-    let mut values = Vec::with_capacity(slot::COUNT);
-    for index in 0..slot::COUNT {
-        let value: rquickjs::Value = data.get(index)?;
-        values.push(if index >= slot::STRING_CLASS {
-            // SAFETY: a live value of this context; only its class id is read.
-            let class = unsafe { qjs::JS_GetClassID(value.as_raw()) };
-            rquickjs::Value::new_int(ctx.clone(), class as i32)
-        } else {
-            value
-        });
+    let globals = ctx.globals();
+    let method = |class: &str, name: &str| -> rquickjs::Result<rquickjs::Value<'_>> {
+        let constructor: rquickjs::Object = globals.get(class)?;
+        let prototype: rquickjs::Object = constructor.get("prototype")?;
+        prototype.get(name)
+    };
+    let array: rquickjs::Object = globals.get("Array")?;
+    let mut values = vec![
+        rquickjs::Value::new_undefined(ctx.clone()),
+        array.get("isArray")?,
+        method("Boolean", "valueOf")?,
+        method("BigInt", "valueOf")?,
+    ];
+    for class in classes(ctx)? {
+        values.push(rquickjs::Value::new_int(ctx.clone(), class as i32));
     }
+    let json: rquickjs::Object = globals.get("JSON")?;
     replace(ctx, &json, c"stringify", 3, stringify::entry, &mut values)?;
     replace(ctx, &json, c"parse", 2, parse::entry, &mut values)
+}
+
+/// The class ids of `String`, `Number`, `Boolean` and `BigInt` objects, raw JSON and
+/// arrays, in slot order. They are the engine's built-in class ids, the same in every
+/// runtime, so they are read once per process.
+fn classes(ctx: &Ctx<'_>) -> rquickjs::Result<[u32; 6]> {
+    static CLASSES: OnceLock<[u32; 6]> = OnceLock::new();
+    if let Some(classes) = CLASSES.get() {
+        return Ok(*classes);
+    }
+    let samples: rquickjs::Array = ctx.eval(
+        r#"[new String(""), new Number(0), new Boolean(false), Object(0n), JSON.rawJSON("0"), []]"#,
+    )?;
+    let mut classes = [0; 6];
+    for (index, class) in classes.iter_mut().enumerate() {
+        let sample: rquickjs::Value = samples.get(index)?;
+        // SAFETY: a live value of this context; only its class id is read.
+        *class = unsafe { qjs::JS_GetClassID(sample.as_raw()) };
+    }
+    Ok(*CLASSES.get_or_init(|| classes))
 }
 
 /// Defines `JSON[name]` as a native function of `length` arguments that keeps `data`,
@@ -119,7 +131,7 @@ fn replace<'js>(
 }
 
 /// A value the caller owns and frees when it goes out of scope.
-struct Owned {
+pub(in crate::engine::quickjs) struct Owned {
     ctx: *mut qjs::JSContext,
     value: qjs::JSValue,
 }
@@ -129,7 +141,10 @@ impl Owned {
     ///
     /// # Safety
     /// `value` must be a value of `ctx` the caller owns.
-    unsafe fn new(ctx: *mut qjs::JSContext, value: qjs::JSValue) -> Option<Self> {
+    pub(in crate::engine::quickjs) unsafe fn new(
+        ctx: *mut qjs::JSContext,
+        value: qjs::JSValue,
+    ) -> Option<Self> {
         // SAFETY: reading the tag of any value is safe.
         if unsafe { qjs::JS_VALUE_GET_TAG(value) } == qjs::JS_TAG_EXCEPTION {
             return None;
@@ -138,7 +153,7 @@ impl Owned {
     }
 
     /// The value, for the caller to own.
-    fn into_raw(self) -> qjs::JSValue {
+    pub(in crate::engine::quickjs) fn into_raw(self) -> qjs::JSValue {
         let value = self.value;
         std::mem::forget(self);
         value
@@ -153,7 +168,7 @@ impl Drop for Owned {
 }
 
 /// An exception is pending on the context.
-struct Thrown;
+pub(in crate::engine::quickjs) struct Thrown;
 
 /// The `index`th argument of a native call, `undefined` past the last one.
 ///

@@ -6,6 +6,7 @@
 //! rejects, nesting deeper than [`MAX_NESTING`], a key holding a lone surrogate — is
 //! handed whole to the engine's parser, which gives the value or the `SyntaxError`.
 
+use super::build::{self, Keys};
 use super::output::utf16;
 use super::stringify::Text;
 use super::{argument, slot, tag, Owned};
@@ -44,8 +45,12 @@ pub(super) unsafe extern "C" fn entry(
             at: 0,
             depth: 0,
             scratch: Vec::new(),
+            keys: Keys::new(ctx),
+            escaped_keys: Vec::new(),
         };
-        match reader.document() {
+        let read = reader.document();
+        drop(reader);
+        match read {
             Ok(value) => value.into_raw(),
             Err(Failure::Thrown) => qjs::JS_EXCEPTION,
             Err(Failure::Refused) => {
@@ -71,6 +76,16 @@ struct Reader<'a> {
     depth: usize,
     /// The text of a string with escapes, as WTF-8.
     scratch: Vec<u8>,
+    /// The atoms of keys written without escapes, by their text.
+    keys: Keys<'a>,
+    /// The atoms of keys written with escapes.
+    escaped_keys: Vec<Atom>,
+}
+
+impl From<super::Thrown> for Failure {
+    fn from(_: super::Thrown) -> Self {
+        Failure::Thrown
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -129,8 +144,7 @@ impl<'a> Reader<'a> {
 
     fn object(&mut self) -> Result<Owned, Failure> {
         self.at += 1;
-        // SAFETY: creates a value of this context.
-        let object = self.owned(unsafe { qjs::JS_NewObject(self.ctx) })?;
+        let object = build::object(self.ctx)?;
         self.whitespace();
         if self.text.get(self.at) == Some(&b'}') {
             self.at += 1;
@@ -145,19 +159,7 @@ impl<'a> Reader<'a> {
             }
             self.at += 1;
             let value = self.value()?;
-            // SAFETY: the definition takes the value; the atom is held by its guard.
-            let defined = unsafe {
-                qjs::JS_DefinePropertyValue(
-                    self.ctx,
-                    object.value,
-                    key.0,
-                    value.into_raw(),
-                    qjs::JS_PROP_C_W_E as i32,
-                )
-            };
-            if defined < 0 {
-                return Err(Failure::Thrown);
-            }
+            build::define(&object, key, value)?;
             self.whitespace();
             match self.text.get(self.at) {
                 Some(b',') => self.at += 1,
@@ -190,41 +192,38 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let count = i32::try_from(items.len()).map_err(|_| Failure::Refused)?;
-        let mut raw: Vec<qjs::JSValue> = items.into_iter().map(Owned::into_raw).collect();
-        // SAFETY: the engine takes the values, also when it fails.
-        let array = unsafe { qjs::JS_NewArrayFrom(self.ctx, count, raw.as_mut_ptr()) };
-        self.owned(array)
+        Ok(build::array(self.ctx, items)?)
     }
 
-    fn key(&mut self) -> Result<Atom, Failure> {
+    /// The atom of the key at the cursor, held until reading ends.
+    fn key(&mut self) -> Result<qjs::JSAtom, Failure> {
         if self.text.get(self.at) != Some(&b'"') {
             return Err(Failure::Refused);
         }
-        let (text, lone) = self.string_text()?;
-        if lone {
-            return Err(Failure::Refused);
+        match self.string_text()? {
+            (_, true) => Err(Failure::Refused),
+            (Cow::Borrowed(text), false) => Ok(self.keys.atom(text)?),
+            (Cow::Owned(text), false) => {
+                // SAFETY: UTF-8 text of the given length.
+                let atom =
+                    unsafe { qjs::JS_NewAtomLen(self.ctx, text.as_ptr().cast(), text.len() as _) };
+                if atom == qjs::JS_ATOM_NULL {
+                    return Err(Failure::Thrown);
+                }
+                self.escaped_keys.push(Atom(atom, self.ctx));
+                Ok(atom)
+            }
         }
-        // SAFETY: UTF-8 text of the given length.
-        let atom = unsafe { qjs::JS_NewAtomLen(self.ctx, text.as_ptr().cast(), text.len() as _) };
-        if atom == qjs::JS_ATOM_NULL {
-            return Err(Failure::Thrown);
-        }
-        Ok(Atom(atom, self.ctx))
     }
 
     fn string(&mut self) -> Result<Owned, Failure> {
         let (text, lone) = self.string_text()?;
-        // SAFETY: the text outlives the calls, which copy it.
-        let value = unsafe {
-            if lone {
-                let units = utf16(&text);
-                qjs::JS_NewStringUTF16(self.ctx, units.as_ptr(), units.len() as _)
-            } else {
-                qjs::JS_NewStringLen(self.ctx, text.as_ptr().cast(), text.len() as _)
-            }
-        };
-        self.owned(value)
+        if !lone {
+            return Ok(build::string(self.ctx, &text)?);
+        }
+        let units = utf16(&text);
+        // SAFETY: the engine copies the code units.
+        self.owned(unsafe { qjs::JS_NewStringUTF16(self.ctx, units.as_ptr(), units.len() as _) })
     }
 
     /// The text of the string at the cursor as WTF-8, and whether it holds a lone

@@ -377,3 +377,36 @@ fn the_replacements_look_like_the_built_ins() {
         "#,
     );
 }
+
+#[test]
+fn host_answers_are_built_as_the_engine_parses_their_text() {
+    let runtime = Runtime::new().expect("a runtime");
+    let context = Context::full(&runtime).expect("a context");
+    context.with(|ctx| {
+        ctx.eval::<(), _>("globalThis.engine = { stringify: JSON.stringify, parse: JSON.parse };")
+            .expect("the engine's functions are kept");
+        ctx.eval::<(), _>(HARNESS).expect("the harness loads");
+        let mut texts: Vec<String> = ctx
+            .eval(
+                r#"
+                const texts = ['{"__proto__": {"a": 1}, "b": [1, -0, 1e300, 2147483648], "b": 2}', '{"2": 1, "1": 2, "x": 3}', '"\\u00e9😀"'];
+                for (let seed = 0; seed < 1500; seed++) {
+                  try { const text = engine.stringify(generated(seed)); if (text !== undefined) texts.push(text); } catch (e) {}
+                }
+                texts
+                "#,
+            )
+            .expect("texts");
+        texts.retain(|text| serde_json::from_str::<serde_json::Value>(text).is_ok());
+        assert!(texts.len() > 1000, "only {} texts", texts.len());
+        let compare: rquickjs::Function = ctx
+            .eval("(text, built) => sameOutcome({ result: built, trace: [] }, { result: engine.parse(text), trace: [] })")
+            .expect("a function");
+        for text in texts {
+            let json: serde_json::Value = serde_json::from_str(&text).expect("checked above");
+            let built = crate::engine::quickjs::to_script::from_json(&ctx, &json).expect("built");
+            let same: bool = compare.call((text.as_str(), built)).expect("compared");
+            assert!(same, "{text}");
+        }
+    });
+}
