@@ -199,4 +199,6 @@ unsafe fn data_int(data: *mut qjs::JSValue, index: usize) -> u32 {
 }
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod tests;

@@ -62,7 +62,7 @@ pub(super) unsafe extern "C" fn entry(
             key_text: Vec::new(),
             shallow_end: (ptr::addr_of!(marker) as usize).saturating_sub(SHALLOW),
         };
-        if walk.gap.iter().any(|byte| *byte == 0xed) {
+        if walk.gap.contains(&0xed) {
             walk.out.mark_wtf8();
         }
         match walk.run(qjs::JS_DupValue(ctx, value)) {
