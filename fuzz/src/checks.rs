@@ -94,7 +94,7 @@ enum Sent {
 
 impl Shape {
     /// The JavaScript expression that builds this value.
-    fn expression(&self) -> String {
+    pub fn expression(&self) -> String {
         match self {
             Shape::Null => "null".to_owned(),
             Shape::Bool(b) => b.to_string(),

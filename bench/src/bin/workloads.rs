@@ -62,6 +62,13 @@ async fn main() {
     let executor = Executor::new(Limits::default().with_timeout(Duration::from_secs(120)));
     let gate = Arc::new(Semaphore::new(0));
     let registry = registry(Arc::clone(&gate));
+    for (code, expected) in [
+        (OBJECTS, json!([1_278_988, 50])),
+        (JSON_MB, json!([true, 15000])),
+    ] {
+        let outcome = executor.execute(code, &registry).await;
+        assert_eq!(outcome.result, expected, "{code}: {outcome:?}");
+    }
     timed(&executor, &registry, TRIVIAL, 50).await;
 
     let mut trivial = timed(&executor, &registry, TRIVIAL, 500).await;

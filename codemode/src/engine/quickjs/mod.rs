@@ -8,6 +8,7 @@ mod event_loop;
 mod exception;
 mod harness;
 mod inspect;
+mod json;
 mod json_text;
 mod result;
 mod routing;

@@ -9,6 +9,7 @@
 
 use super::allocator::{Budget, LimitedAllocator};
 use super::harness;
+use super::json;
 use super::to_host::Classes;
 use rquickjs::{Context, Ctx, Function, Persistent, Runtime};
 use std::cell::RefCell;
@@ -99,6 +100,8 @@ impl Sandbox {
         let context = Context::full(&runtime)
             .map_err(|error| format!("could not create a JavaScript context: {error}"))?;
         let (factory, classes) = context.with(|ctx| {
+            json::install(&ctx)
+                .map_err(|error| format!("could not install the JSON functions: {error}"))?;
             let factory = harness::load(&ctx)?;
             let classes = Classes::of(&ctx)
                 .map_err(|error| format!("could not read the engine's class ids: {error}"))?;

@@ -1,10 +1,12 @@
 //! Builds the JavaScript value for a host's answer the way `JSON.parse` would, without
-//! writing and re-reading text; bytes become a `Uint8Array`.
+//! writing and re-reading text: with the engine calls the sandbox's `JSON.parse` makes,
+//! one atom per distinct key; bytes become a `Uint8Array`.
 
 use super::binary;
+use super::json::build::{self, Keys};
+use super::json::{Owned, Thrown};
 use crate::value::Value as Host;
-use rquickjs::object::Property;
-use rquickjs::{Array, Ctx, Object, Value};
+use rquickjs::{qjs, Ctx, Value};
 
 /// Levels of arrays and objects an answer may have.
 pub(super) const MAX_NESTING: usize = 512;
@@ -24,58 +26,77 @@ impl From<rquickjs::Error> for Unbuildable {
     }
 }
 
-/// The JavaScript value of `value`.
-pub(super) fn from_host<'js>(ctx: &Ctx<'js>, value: &Host) -> Result<Value<'js>, Unbuildable> {
-    build(ctx, value, 0)
+impl From<Thrown> for Unbuildable {
+    fn from(_: Thrown) -> Self {
+        Unbuildable::Engine(rquickjs::Error::Exception)
+    }
 }
 
-fn build<'js>(ctx: &Ctx<'js>, value: &Host, depth: usize) -> Result<Value<'js>, Unbuildable> {
-    Ok(match value {
-        Host::Null => Value::new_null(ctx.clone()),
-        Host::Bool(flag) => Value::new_bool(ctx.clone(), *flag),
-        Host::Number(number) => number_value(ctx, number),
-        Host::String(text) => rquickjs::String::from_str(ctx.clone(), text)?.into_value(),
-        Host::Bytes(bytes) => binary::uint8_array(ctx, bytes)?,
+/// The JavaScript value of `value`.
+pub(super) fn from_host<'js>(ctx: &Ctx<'js>, value: &Host) -> Result<Value<'js>, Unbuildable> {
+    let mut keys = Keys::new(ctx.as_raw().as_ptr());
+    let built = build(ctx, value, 0, &mut keys)?;
+    // SAFETY: a value of this context, owned by the guard until now.
+    Ok(unsafe { Value::from_raw(ctx.clone(), built.into_raw()) })
+}
+
+fn build<'k>(
+    ctx: &Ctx<'_>,
+    value: &'k Host,
+    depth: usize,
+    keys: &mut Keys<'k>,
+) -> Result<Owned, Unbuildable> {
+    let raw = ctx.as_raw().as_ptr();
+    let primitive = match value {
+        Host::Null => qjs::JS_NULL,
+        Host::Bool(flag) => {
+            if *flag {
+                qjs::JS_TRUE
+            } else {
+                qjs::JS_FALSE
+            }
+        }
+        Host::Number(number) => number_value(number),
+        Host::String(text) => return Ok(build::string(raw, text.as_bytes())?),
+        Host::Bytes(bytes) => {
+            let array = binary::uint8_array(ctx, bytes)?;
+            // SAFETY: a new reference to a live value of this context, for the guard to
+            // own; `array` drops its own.
+            return Ok(
+                unsafe { Owned::new(raw, qjs::JS_DupValue(raw, array.as_raw())) }.ok_or(Thrown)?,
+            );
+        }
         Host::Array(items) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
-            let array = Array::new(ctx.clone())?;
-            for (index, item) in items.iter().enumerate() {
-                array
-                    .as_object()
-                    .prop(index as u32, data(build(ctx, item, depth + 1)?))?;
-            }
-            array.into_value()
+            let items = items
+                .iter()
+                .map(|item| build(ctx, item, depth + 1, keys))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(build::array(raw, items)?);
         }
         Host::Object(entries) => {
             if depth >= MAX_NESTING {
                 return Err(Unbuildable::TooDeep);
             }
-            let object = Object::new(ctx.clone())?;
+            let object = build::object(raw)?;
             for (key, item) in entries {
-                object.prop(key.as_str(), data(build(ctx, item, depth + 1)?))?;
+                let atom = keys.atom(key.as_bytes())?;
+                build::define(&object, atom, build(ctx, item, depth + 1, keys)?)?;
             }
-            object.into_value()
+            return Ok(object);
         }
-    })
+    };
+    // SAFETY: a primitive, which holds no reference.
+    Ok(unsafe { Owned::new(raw, primitive) }.ok_or(Thrown)?)
 }
 
-/// An own, writable, enumerable and configurable property, as `JSON.parse` defines
-/// them: defining rather than assigning keeps `__proto__` an ordinary key and setters
-/// on the prototypes out of the way.
-fn data(value: Value<'_>) -> Property<Value<'_>> {
-    Property::from(value).writable().enumerable().configurable()
-}
-
-fn number_value<'js>(ctx: &Ctx<'js>, number: &serde_json::Number) -> Value<'js> {
+/// A number as `JSON.parse` reads it: an integer value when it fits, a float otherwise
+/// (and for -0, which an integer value cannot hold).
+fn number_value(number: &serde_json::Number) -> qjs::JSValue {
     if let Some(small) = number.as_i64().and_then(|n| i32::try_from(n).ok()) {
-        return Value::new_int(ctx.clone(), small);
+        return qjs::JS_MKVAL(qjs::JS_TAG_INT, small);
     }
-    let float = number.as_f64().unwrap_or(f64::NAN);
-    if float == 0.0 {
-        // Keeps -0, which an integer value cannot hold.
-        return Value::new_float(ctx.clone(), float);
-    }
-    Value::new_number(ctx.clone(), float)
+    qjs::JS_NewFloat64(number.as_f64().unwrap_or(f64::NAN))
 }
