@@ -244,6 +244,7 @@ pub mod __private {
 /// | `--memory-mb N` | 64 | memory limit of each run |
 /// | `--config FILE` | | mount the MCP servers of an `mcpServers` JSON file as `codemode.<server>` |
 /// | `--max-description-kb N` | 16 | largest declarations shown in the `execute` description; over it only names are listed and `search` is enabled |
+/// | `--require-approval NAME` | | ask the client's user (`elicitation/create`) before each call to `NAME`: `fs.write`, `fs.*` (also an upstream's namespace), `*`; repeatable |
 /// | `--token-env VAR` | | require `Authorization: Bearer <value of VAR>`; needed to serve beyond loopback |
 /// | `--no-auth` | | serve beyond loopback without a token |
 /// | `--allowed-origin ORIGIN` | loopback origins | also accept browser requests from `ORIGIN`; repeatable |

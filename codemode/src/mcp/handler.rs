@@ -1,5 +1,6 @@
 //! The MCP protocol side: tool listing and calls.
 
+use super::approval;
 use super::attachments;
 use super::description::INSTRUCTIONS;
 use super::stop::Stops;
@@ -61,13 +62,8 @@ impl ServerHandler for Server {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = request.arguments.unwrap_or_default();
-        // A request served by a stateless HTTP server (`--stateless`) comes without a
-        // session (`Stops::of` finds no session stop), so the client cannot answer a
-        // request from the server mid-run: anything that asks the client (elicitation)
-        // must check for the session here and fail with a message saying that it needs
-        // the stateful mode.
         match request.name.as_ref() {
-            "execute" => Ok(self.execute(arguments, &Stops::of(&context)).await.into()),
+            "execute" => Ok(self.execute(arguments, &context).await.into()),
             "search" if self.search_enabled() => Ok(self.search(arguments).into()),
             other => Err(ErrorData::invalid_params(
                 format!(
@@ -137,9 +133,13 @@ impl Server {
         tools
     }
 
-    async fn execute(&self, arguments: JsonObject, stops: &Stops) -> CallToolResult {
+    async fn execute(
+        &self,
+        arguments: JsonObject,
+        context: &RequestContext<RoleServer>,
+    ) -> CallToolResult {
         let outcome = match code_argument(arguments) {
-            Ok(code) => self.run(&code, stops).await,
+            Ok(code) => self.run(&code, context).await,
             Err(message) => Outcome::failure(
                 ExecError::new(ErrorKind::InvalidRequest, message),
                 Vec::new(),
@@ -164,14 +164,20 @@ impl Server {
         answer
     }
 
-    /// Runs `code` until it finishes or one of `stops` fires; the run is cancelled by
-    /// dropping it.
-    async fn run(&self, code: &str, stops: &Stops) -> Outcome {
+    /// Runs `code` for the request `context` until it finishes or one of its stops
+    /// fires; the run is cancelled by dropping it. Calls that need approval are asked
+    /// of the request's client meanwhile.
+    async fn run(&self, code: &str, context: &RequestContext<RoleServer>) -> Outcome {
         let offer = self.inner.catalog.current();
+        let stops = Stops::of(context);
+        let executor = &self.inner.executor;
+        let (approver, questions) =
+            approval::for_request(context, executor.limits().approval_timeout());
         let record = RunRecord::start();
         let outcome = tokio::select! {
             biased;
-            outcome = self.inner.executor.execute(code, &offer.registry) => outcome,
+            outcome = executor.run(code, &offer.registry).approver(approver).execute() => outcome,
+            never = questions.ask_all() => match never {},
             reason = stops.fired() => {
                 tracing::info!("{}", reason.message());
                 Outcome::failure(ExecError::new(ErrorKind::Cancelled, reason.message()), Vec::new())

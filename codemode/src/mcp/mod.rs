@@ -1,5 +1,6 @@
 //! The MCP server: `execute` (and optionally `search`) over stdio and streamable HTTP.
 
+mod approval;
 mod attachments;
 mod catalog;
 mod cli;
@@ -188,6 +189,20 @@ impl ServerBuilder {
         upstreams.mount(&mut registry)?;
         self.registry = Ok(registry);
         self.upstreams = Some((upstreams, base));
+        Ok(self)
+    }
+
+    /// Makes the functions `pattern` names wait for the approval of the client's user
+    /// before each call, asked with `elicitation/create`: a path (`fs.write`), a
+    /// namespace (`fs.*`, also an upstream's, whose tools may change) or everything
+    /// (`*`). See [`Registry::require_approval`].
+    pub fn require_approval(mut self, pattern: &str) -> Result<Self, RegistryError> {
+        let mut registry = self.registry?;
+        registry.require_approval(pattern)?;
+        if let Some((_, base)) = &mut self.upstreams {
+            base.require_approval(pattern)?;
+        }
+        self.registry = Ok(registry);
         Ok(self)
     }
 

@@ -175,6 +175,15 @@ pub fn serve_command(
             }
         };
     }
+    for pattern in &line.require_approval {
+        builder = match builder.require_approval(pattern) {
+            Ok(builder) => builder,
+            Err(error) => {
+                eprintln!("error: --require-approval: {error}");
+                return 2;
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
