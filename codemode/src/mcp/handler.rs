@@ -3,6 +3,7 @@
 use super::approval;
 use super::attachments;
 use super::description::INSTRUCTIONS;
+use super::live;
 use super::stop::Stops;
 use super::Server;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
@@ -33,11 +34,13 @@ struct SearchAnswer {
 }
 
 impl ServerHandler for Server {
+    #[allow(deprecated)] // MCP logging, deprecated from protocol 2026-07-28 on
     fn get_info(&self) -> InitializeResult {
         InitializeResult::new(
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_tool_list_changed()
+                .enable_logging()
                 .build(),
         )
         .with_server_info(Implementation::new(&self.inner.name, &self.inner.version))
@@ -46,6 +49,18 @@ impl ServerHandler for Server {
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         self.inner.peers.add(context.peer);
+    }
+
+    /// Console lines of this session's later runs go out as `notifications/message`
+    /// at `level` and above.
+    #[allow(deprecated)] // MCP logging, deprecated from protocol 2026-07-28 on
+    async fn set_level(
+        &self,
+        request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.session.set(request.level);
+        Ok(())
     }
 
     async fn list_tools(
@@ -165,22 +180,50 @@ impl Server {
     }
 
     /// Runs `code` for the request `context` until it finishes or one of its stops
-    /// fires; the run is cancelled by dropping it. Calls that need approval are asked
-    /// of the request's client meanwhile.
+    /// fires; the run is cancelled by dropping it. Meanwhile, calls that need approval
+    /// are asked of the request's client, and the client hears of the run's progress
+    /// when it listens.
     async fn run(&self, code: &str, context: &RequestContext<RoleServer>) -> Outcome {
         let offer = self.inner.catalog.current();
         let stops = Stops::of(context);
         let executor = &self.inner.executor;
         let (approver, questions) =
             approval::for_request(context, executor.limits().approval_timeout());
+        let mut run = executor.run(code, &offer.registry).approver(approver);
+        let mut live = match live::for_request(context, &self.session) {
+            Some((observer, live)) => {
+                run = run.on_progress(observer);
+                Some(live)
+            }
+            None => None,
+        };
+        let forward = async {
+            match &mut live {
+                Some(live) => live.forward().await,
+                None => std::future::pending().await,
+            }
+        };
         let record = RunRecord::start();
-        let outcome = tokio::select! {
+        let finished = tokio::select! {
             biased;
-            outcome = executor.run(code, &offer.registry).approver(approver).execute() => outcome,
+            outcome = run.execute() => Ok(outcome),
             never = questions.ask_all() => match never {},
-            reason = stops.fired() => {
+            never = forward => match never {},
+            reason = stops.fired() => Err(reason),
+        };
+        let outcome = match finished {
+            Ok(outcome) => {
+                if let Some(live) = live {
+                    live.finish().await;
+                }
+                outcome
+            }
+            Err(reason) => {
                 tracing::info!("{}", reason.message());
-                Outcome::failure(ExecError::new(ErrorKind::Cancelled, reason.message()), Vec::new())
+                Outcome::failure(
+                    ExecError::new(ErrorKind::Cancelled, reason.message()),
+                    Vec::new(),
+                )
             }
         };
         record.finish(&outcome);

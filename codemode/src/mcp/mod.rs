@@ -7,6 +7,7 @@ mod cli;
 mod description;
 mod handler;
 mod http;
+mod live;
 mod peers;
 mod serve;
 mod stop;
@@ -21,6 +22,7 @@ use crate::limits::Limits;
 use crate::registry::{Capability, Registry, RegistryError};
 use crate::upstream::{UpstreamError, Upstreams};
 use catalog::Catalog;
+use live::SessionLog;
 use peers::Peers;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
@@ -42,6 +44,9 @@ use std::sync::{Arc, Weak};
 #[derive(Clone)]
 pub struct Server {
     inner: Arc<Inner>,
+    /// The client session's logging level: each session served gets its own
+    /// ([`Server::for_session`]).
+    session: Arc<SessionLog>,
 }
 
 struct Inner {
@@ -56,6 +61,14 @@ impl Server {
     /// A builder starting from every `#[codemode::tool]` in the binary.
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
+    }
+
+    /// The server for a new client session: shared state, session state of its own.
+    pub(crate) fn for_session(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            session: Arc::default(),
+        }
     }
 
     /// The registry the server runs code against now.
@@ -258,7 +271,10 @@ impl ServerBuilder {
                 }
             });
         }
-        Ok(Server { inner })
+        Ok(Server {
+            inner,
+            session: Arc::default(),
+        })
     }
 }
 
