@@ -1,8 +1,9 @@
 """Drives the example server with the official MCP Python SDK: over stdio, over
 streamable HTTP with a bearer token, over stateless streamable HTTP, through the SDK's
 HTTP client for the server's refusals (401, 403, 413, 400), cancels runs with
-`notifications/cancelled` over stdio and streamable HTTP, and answers approvals
-(`--require-approval`) through its `elicitation_callback` over both.
+`notifications/cancelled` over stdio and streamable HTTP, answers approvals
+(`--require-approval`) through its `elicitation_callback`, and follows runs through
+`progress_callback` and `logging_callback` over both.
 
 Usage: python python_client.py PATH_TO_mcp_server_BINARY
 
@@ -168,6 +169,56 @@ async def approve(read, write, transport: str) -> int:
     return 2
 
 
+PACED = """const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+console.log('one');
+await pause();
+const sum = await codemode.add({ a: 1, b: 2 });
+console.warn('two', sum);
+await pause();
+console.error('three');
+return sum;"""
+
+
+async def follow(read, write, transport: str) -> int:
+    """Progress carries lines and calls; log messages come at the level set."""
+    logged: list[types.LoggingMessageNotificationParams] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        logged.append(params)
+
+    progressed: list[tuple[float, str | None]] = []
+
+    async def on_progress(progress: float, _total: float | None, message: str | None) -> None:
+        progressed.append((progress, message))
+
+    async with ClientSession(read, write, logging_callback=on_log) as session:
+        await session.initialize()
+        result = await session.call_tool("execute", {"code": PACED}, progress_callback=on_progress)
+        assert result.structuredContent["result"] == 3, result.structuredContent
+        lines = [line for _, message in progressed for line in (message or "").split("\n")]
+        assert lines == ["one", "calling codemode.add", "[warn] two 3", "[error] three"], progressed
+        assert logged == [], "no log messages before logging/setLevel"
+        await session.set_logging_level("warning")
+        await session.call_tool("execute", {"code": PACED})
+        deadline = time.time() + 5
+        while len(logged) < 2 and time.time() < deadline:
+            await asyncio.sleep(0.02)
+        levels = [(params.level, params.data) for params in logged]
+        assert levels == [("warning", "[warn] two 3"), ("error", "[error] three")], levels
+    print(f"python sdk follows a run over {transport}: 2 checks passed")
+    return 2
+
+
+async def live() -> int:
+    params = StdioServerParameters(command=BINARY, args=["--stdio"])
+    async with stdio_client(params) as (read, write):
+        checks = await follow(read, write, "stdio")
+    with HttpServer() as server:
+        async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
+            checks += await follow(read, write, "streamable HTTP")
+    return checks
+
+
 async def approvals() -> int:
     params = StdioServerParameters(command=BINARY, args=["--stdio", "--require-approval", "add"])
     async with stdio_client(params) as (read, write):
@@ -277,6 +328,7 @@ async def main() -> None:
     passed += await refusals()
     passed += await cancellations()
     passed += await approvals()
+    passed += await live()
     print(f"python-client: {passed} passed, 0 failed")
 
 
