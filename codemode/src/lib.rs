@@ -138,7 +138,10 @@
 //!   [`EnvCapability`], [`HttpCapability`].
 //! - **Serving over MCP** (feature `mcp`): [`serve!`] as the body of `main`, or
 //!   [`Server`] for full control; [`Upstreams`] mounts the MCP servers you already have
-//!   as namespaces.
+//!   as namespaces. The server asks the client's user to approve calls that need it
+//!   (`elicitation/create`), reports runs live (`notifications/progress`, and
+//!   `notifications/message` at the level set with `logging/setLevel`), and stops a run
+//!   when its request is cancelled.
 //!
 //! # Features
 //!
