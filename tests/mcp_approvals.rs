@@ -31,6 +31,7 @@ enum Answer {
     ForRun,
     Deny,
     Decline,
+    Never,
 }
 
 /// A client whose user answers every question the same way, remembering what it was
@@ -88,11 +89,14 @@ impl ClientHandler for User {
         let decision = |choice: &str| {
             ElicitResult::new(ElicitationAction::Accept).with_content(json!({ "decision": choice }))
         };
+        if let Answer::Never = self.answer {
+            std::future::pending::<()>().await;
+        }
         Ok(match self.answer {
             Answer::Once => decision("once"),
             Answer::ForRun => decision("run"),
             Answer::Deny => decision("deny"),
-            Answer::Decline => ElicitResult::new(ElicitationAction::Decline),
+            Answer::Decline | Answer::Never => ElicitResult::new(ElicitationAction::Decline),
         })
     }
 }
@@ -333,5 +337,32 @@ async fn an_upstream_namespace_needs_approval_also_for_tools_it_adds_later() {
         ),
         "{messages:?}"
     );
+    client.cancel().await.expect("a clean shutdown");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_question_is_refused_after_the_approval_timeout_while_the_run_waits() {
+    let workspace = Workspace::new();
+    let user = User::new(Answer::Never);
+    let args = [
+        "--require-approval",
+        "add",
+        "--approval-timeout-secs",
+        "1",
+        "--timeout-ms",
+        "500",
+    ];
+    let client = over_stdio(workspace.path(), &args, &user).await;
+    let outcome = execute(
+        &client,
+        "try { return await codemode.add({ a: 1, b: 2 }); } catch (error) { return error.message; }",
+    )
+    .await;
+    assert_eq!(
+        outcome["result"],
+        json!("codemode.add was not approved: no answer within 1 s"),
+        "the run's 500 ms timeout stood still while the call waited: {outcome}"
+    );
+    assert_eq!(user.messages().len(), 1);
     client.cancel().await.expect("a clean shutdown");
 }

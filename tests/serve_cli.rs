@@ -29,6 +29,7 @@ fn help_lists_the_flags() {
         "--config FILE",
         "--max-description-kb N",
         "--require-approval NAME",
+        "--approval-timeout-secs N",
         "127.0.0.1:8000",
         "--token-env VAR",
         "--no-auth",

@@ -248,6 +248,7 @@ pub mod __private {
 /// | `--config FILE` | | mount the MCP servers of an `mcpServers` JSON file as `codemode.<server>` |
 /// | `--max-description-kb N` | 16 | largest declarations shown in the `execute` description; over it only names are listed and `search` is enabled |
 /// | `--require-approval NAME` | | ask the client's user (`elicitation/create`) before each call to `NAME`: `fs.write`, `fs.*` (also an upstream's namespace), `*`; repeatable |
+/// | `--approval-timeout-secs N` | 300 | how long a call waits for the user's answer before it is refused (the run's timeout stands still meanwhile) |
 /// | `--token-env VAR` | | require `Authorization: Bearer <value of VAR>`; needed to serve beyond loopback |
 /// | `--no-auth` | | serve beyond loopback without a token |
 /// | `--allowed-origin ORIGIN` | loopback origins | also accept browser requests from `ORIGIN`; repeatable |

@@ -29,6 +29,8 @@ pub struct CommandLine {
     /// `--max-description-kb`: the budget of the declarations in the `execute`
     /// description, in bytes.
     pub description_bytes: Option<usize>,
+    /// `--approval-timeout-secs`: how long a call waits for the user's approval.
+    pub approval_timeout: Option<Duration>,
     /// `--require-approval`: the functions whose calls wait for the client's user to
     /// approve them (`fs.write`, `fs.*`, `*`), in order.
     pub require_approval: Vec<String>,
@@ -66,6 +68,9 @@ Options:
                    ask the client's user (elicitation/create) before each call to
                    NAME: a function (fs.write), a namespace (fs.*, or an upstream's,
                    memory.*) or everything (*); repeatable
+  --approval-timeout-secs N
+                   how long a call waits for the user's answer before it is
+                   refused; the run's timeout stands still meanwhile (default: 300)
   -h, --help       print this help
 {HTTP_USAGE}"
     )
@@ -81,6 +86,7 @@ impl CommandLine {
         let mut config = None;
         let mut description_bytes = None;
         let mut require_approval = Vec::new();
+        let mut approval_timeout = None;
         let mut help = false;
         let mut operands = Vec::new();
         let mut http = HttpFlags::default();
@@ -129,6 +135,13 @@ impl CommandLine {
                     description_bytes = Some(bytes);
                 }
                 "--require-approval" => require_approval.push(value("--require-approval")?),
+                "--approval-timeout-secs" => {
+                    let secs = positive(
+                        &value("--approval-timeout-secs")?,
+                        "--approval-timeout-secs",
+                    )?;
+                    approval_timeout = Some(Duration::from_secs(secs));
+                }
                 "-h" | "--help" => help = true,
                 operand if operand == "-" || !operand.starts_with('-') => {
                     operands.push(operand.to_owned());
@@ -155,6 +168,7 @@ impl CommandLine {
             memory_bytes,
             config,
             description_bytes,
+            approval_timeout,
             require_approval,
             help,
             operands,
@@ -360,8 +374,11 @@ mod tests {
             "--require-approval",
             "fs.write",
             "--require-approval=memory.*",
+            "--approval-timeout-secs",
+            "60",
         ])
         .expect("valid");
+        assert_eq!(line.approval_timeout, Some(Duration::from_secs(60)));
         assert_eq!(line.require_approval, ["fs.write", "memory.*"]);
         assert_eq!(line.transport, Transport::Stdio);
         assert_eq!(line.config, Some(PathBuf::from("servers.json")));

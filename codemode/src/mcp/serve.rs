@@ -158,6 +158,9 @@ pub fn serve_command(
     if let Some(bytes) = line.memory_bytes {
         limits = limits.with_memory_bytes(bytes);
     }
+    if let Some(timeout) = line.approval_timeout {
+        limits = limits.with_approval_timeout(timeout);
+    }
     let mut builder = Server::builder()
         .name(options.name)
         .version(options.version)
