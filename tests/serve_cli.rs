@@ -28,6 +28,8 @@ fn help_lists_the_flags() {
         "--memory-mb N",
         "--config FILE",
         "--max-description-kb N",
+        "--require-approval NAME",
+        "--approval-timeout-secs N",
         "127.0.0.1:8000",
         "--token-env VAR",
         "--no-auth",
@@ -57,6 +59,10 @@ fn bad_flags_exit_non_zero_with_one_line() {
         (
             &["--http", "nowhere"][..],
             "error: --http expects an address like 127.0.0.1:8000, got `nowhere`\n",
+        ),
+        (
+            &["--stdio", "--require-approval", "fs.write.x"][..],
+            "error: --require-approval: `fs.write.x` is not a function to require approval for: write a function (`add`, `fs.write`), a namespace's functions (`fs.*`) or `*`\n",
         ),
     ] {
         let (code, stdout, stderr) = run(args);

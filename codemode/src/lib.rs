@@ -138,7 +138,10 @@
 //!   [`EnvCapability`], [`HttpCapability`].
 //! - **Serving over MCP** (feature `mcp`): [`serve!`] as the body of `main`, or
 //!   [`Server`] for full control; [`Upstreams`] mounts the MCP servers you already have
-//!   as namespaces.
+//!   as namespaces. The server asks the client's user to approve calls that need it
+//!   (`elicitation/create`), reports runs live (`notifications/progress`, and
+//!   `notifications/message` at the level set with `logging/setLevel`), and stops a run
+//!   when its request is cancelled.
 //!
 //! # Features
 //!
@@ -244,6 +247,8 @@ pub mod __private {
 /// | `--memory-mb N` | 64 | memory limit of each run |
 /// | `--config FILE` | | mount the MCP servers of an `mcpServers` JSON file as `codemode.<server>` |
 /// | `--max-description-kb N` | 16 | largest declarations shown in the `execute` description; over it only names are listed and `search` is enabled |
+/// | `--require-approval NAME` | | ask the client's user (`elicitation/create`) before each call to `NAME`: `fs.write`, `fs.*` (also an upstream's namespace), `*`; repeatable |
+/// | `--approval-timeout-secs N` | 300 | how long a call waits for the user's answer before it is refused (the run's timeout stands still meanwhile) |
 /// | `--token-env VAR` | | require `Authorization: Bearer <value of VAR>`; needed to serve beyond loopback |
 /// | `--no-auth` | | serve beyond loopback without a token |
 /// | `--allowed-origin ORIGIN` | loopback origins | also accept browser requests from `ORIGIN`; repeatable |

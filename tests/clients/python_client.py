@@ -1,7 +1,9 @@
 """Drives the example server with the official MCP Python SDK: over stdio, over
 streamable HTTP with a bearer token, over stateless streamable HTTP, through the SDK's
-HTTP client for the server's refusals (401, 403, 413, 400), and cancels runs with
-`notifications/cancelled` over stdio and streamable HTTP.
+HTTP client for the server's refusals (401, 403, 413, 400), cancels runs with
+`notifications/cancelled` over stdio and streamable HTTP, answers approvals
+(`--require-approval`) through its `elicitation_callback`, and follows runs through
+`progress_callback` and `logging_callback` over both.
 
 Usage: python python_client.py PATH_TO_mcp_server_BINARY
 
@@ -125,6 +127,108 @@ async def cancellations() -> int:
     return checks
 
 
+TWO_ADDS = """const results = [];
+for (const a of [1, 2]) {
+  try { results.push(await codemode.add({ a, b: 10 })); }
+  catch (error) { results.push(error.message); }
+}
+return results;"""
+
+
+class User:
+    """An elicitation callback: records each question and gives the current answer."""
+
+    def __init__(self, answer: types.ElicitResult) -> None:
+        self.answer = answer
+        self.asked: list[str] = []
+
+    async def __call__(self, _context, params: types.ElicitRequestParams) -> types.ElicitResult:
+        self.asked.append(params.message)
+        schema = params.requestedSchema
+        choices = [choice["const"] for choice in schema["properties"]["decision"]["oneOf"]]
+        assert choices == ["once", "run", "deny"], schema
+        return self.answer
+
+
+async def approve(read, write, transport: str) -> int:
+    """Approving for the run asks once for two calls; declining refuses both, catchably."""
+    user = User(types.ElicitResult(action="accept", content={"decision": "run"}))
+    async with ClientSession(read, write, elicitation_callback=user) as session:
+        await session.initialize()
+        approved = await session.call_tool("execute", {"code": TWO_ADDS})
+        assert approved.structuredContent["result"] == [11, 12], approved.structuredContent
+        assert len(user.asked) == 1, user.asked
+        question = user.asked[0]
+        assert question.startswith("The program wants to call codemode.add."), question
+        assert '"a": 1' in question and "for (const a of [1, 2])" in question, question
+        user.answer = types.ElicitResult(action="decline")
+        declined = await session.call_tool("execute", {"code": TWO_ADDS})
+        refused = "codemode.add was not approved: the user declined"
+        assert declined.structuredContent["result"] == [refused, refused], declined.structuredContent
+    print(f"python sdk answers approvals over {transport}: 2 checks passed")
+    return 2
+
+
+PACED = """const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
+console.log('one');
+await pause();
+const sum = await codemode.add({ a: 1, b: 2 });
+console.warn('two', sum);
+await pause();
+console.error('three');
+return sum;"""
+
+
+async def follow(read, write, transport: str) -> int:
+    """Progress carries lines and calls; log messages come at the level set."""
+    logged: list[types.LoggingMessageNotificationParams] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        logged.append(params)
+
+    progressed: list[tuple[float, str | None]] = []
+
+    async def on_progress(progress: float, _total: float | None, message: str | None) -> None:
+        progressed.append((progress, message))
+
+    async with ClientSession(read, write, logging_callback=on_log) as session:
+        await session.initialize()
+        result = await session.call_tool("execute", {"code": PACED}, progress_callback=on_progress)
+        assert result.structuredContent["result"] == 3, result.structuredContent
+        lines = [line for _, message in progressed for line in (message or "").split("\n")]
+        assert lines == ["one", "calling codemode.add", "[warn] two 3", "[error] three"], progressed
+        assert logged == [], "no log messages before logging/setLevel"
+        await session.set_logging_level("warning")
+        await session.call_tool("execute", {"code": PACED})
+        deadline = time.time() + 5
+        while len(logged) < 2 and time.time() < deadline:
+            await asyncio.sleep(0.02)
+        levels = [(params.level, params.data) for params in logged]
+        assert levels == [("warning", "[warn] two 3"), ("error", "[error] three")], levels
+    print(f"python sdk follows a run over {transport}: 2 checks passed")
+    return 2
+
+
+async def live() -> int:
+    params = StdioServerParameters(command=BINARY, args=["--stdio"])
+    async with stdio_client(params) as (read, write):
+        checks = await follow(read, write, "stdio")
+    with HttpServer() as server:
+        async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
+            checks += await follow(read, write, "streamable HTTP")
+    return checks
+
+
+async def approvals() -> int:
+    params = StdioServerParameters(command=BINARY, args=["--stdio", "--require-approval", "add"])
+    async with stdio_client(params) as (read, write):
+        checks = await approve(read, write, "stdio")
+    with HttpServer("--require-approval", "add") as server:
+        async with streamablehttp_client(server.url, headers=AUTHORIZATION) as (read, write, _):
+            checks += await approve(read, write, "streamable HTTP")
+    return checks
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -223,6 +327,8 @@ async def main() -> None:
     passed += await over_http(("--stateless",), "stateless streamable HTTP with a bearer token")
     passed += await refusals()
     passed += await cancellations()
+    passed += await approvals()
+    passed += await live()
     print(f"python-client: {passed} passed, 0 failed")
 
 

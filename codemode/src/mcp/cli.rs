@@ -29,6 +29,11 @@ pub struct CommandLine {
     /// `--max-description-kb`: the budget of the declarations in the `execute`
     /// description, in bytes.
     pub description_bytes: Option<usize>,
+    /// `--approval-timeout-secs`: how long a call waits for the user's approval.
+    pub approval_timeout: Option<Duration>,
+    /// `--require-approval`: the functions whose calls wait for the client's user to
+    /// approve them (`fs.write`, `fs.*`, `*`), in order.
+    pub require_approval: Vec<String>,
     /// `--help` was given.
     pub help: bool,
     /// Arguments that are not flags (`-` included), in order: a server takes none, a
@@ -48,7 +53,7 @@ pub(crate) fn usage(program: &str) -> String {
     format!(
         "Serve codemode's MCP tools (execute, and search when enabled).
 
-Usage: {program} [--stdio | --http ADDR [HTTP options]] [--config FILE] [--timeout-ms N] [--memory-mb N]
+Usage: {program} [--stdio | --http ADDR [HTTP options]] [--config FILE] [--timeout-ms N] [--memory-mb N] [--require-approval NAME]...
 
 Options:
   --stdio          serve one client over stdin/stdout
@@ -59,6 +64,13 @@ Options:
   --max-description-kb N
                    largest declarations shown in the execute description; over it,
                    only names are listed and search is enabled (default: 16)
+  --require-approval NAME
+                   ask the client's user (elicitation/create) before each call to
+                   NAME: a function (fs.write), a namespace (fs.*, or an upstream's,
+                   memory.*) or everything (*); repeatable
+  --approval-timeout-secs N
+                   how long a call waits for the user's answer before it is
+                   refused; the run's timeout stands still meanwhile (default: 300)
   -h, --help       print this help
 {HTTP_USAGE}"
     )
@@ -73,6 +85,8 @@ impl CommandLine {
         let mut memory_bytes = None;
         let mut config = None;
         let mut description_bytes = None;
+        let mut require_approval = Vec::new();
+        let mut approval_timeout = None;
         let mut help = false;
         let mut operands = Vec::new();
         let mut http = HttpFlags::default();
@@ -120,6 +134,14 @@ impl CommandLine {
                         .ok_or_else(|| format!("--max-description-kb {kb} is too large"))?;
                     description_bytes = Some(bytes);
                 }
+                "--require-approval" => require_approval.push(value("--require-approval")?),
+                "--approval-timeout-secs" => {
+                    let secs = positive(
+                        &value("--approval-timeout-secs")?,
+                        "--approval-timeout-secs",
+                    )?;
+                    approval_timeout = Some(Duration::from_secs(secs));
+                }
                 "-h" | "--help" => help = true,
                 operand if operand == "-" || !operand.starts_with('-') => {
                     operands.push(operand.to_owned());
@@ -146,6 +168,8 @@ impl CommandLine {
             memory_bytes,
             config,
             description_bytes,
+            approval_timeout,
+            require_approval,
             help,
             operands,
             http: http.options,
@@ -347,8 +371,15 @@ mod tests {
             "--config",
             "servers.json",
             "--max-description-kb=4",
+            "--require-approval",
+            "fs.write",
+            "--require-approval=memory.*",
+            "--approval-timeout-secs",
+            "60",
         ])
         .expect("valid");
+        assert_eq!(line.approval_timeout, Some(Duration::from_secs(60)));
+        assert_eq!(line.require_approval, ["fs.write", "memory.*"]);
         assert_eq!(line.transport, Transport::Stdio);
         assert_eq!(line.config, Some(PathBuf::from("servers.json")));
         assert_eq!(line.description_bytes, Some(4096));

@@ -1,7 +1,9 @@
 //! The MCP protocol side: tool listing and calls.
 
+use super::approval;
 use super::attachments;
 use super::description::INSTRUCTIONS;
+use super::live;
 use super::stop::Stops;
 use super::Server;
 use crate::outcome::{ErrorKind, ExecError, Outcome};
@@ -32,11 +34,13 @@ struct SearchAnswer {
 }
 
 impl ServerHandler for Server {
+    #[allow(deprecated)] // MCP logging, deprecated from protocol 2026-07-28 on
     fn get_info(&self) -> InitializeResult {
         InitializeResult::new(
             ServerCapabilities::builder()
                 .enable_tools()
                 .enable_tool_list_changed()
+                .enable_logging()
                 .build(),
         )
         .with_server_info(Implementation::new(&self.inner.name, &self.inner.version))
@@ -45,6 +49,18 @@ impl ServerHandler for Server {
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         self.inner.peers.add(context.peer);
+    }
+
+    /// Console lines of this session's later runs go out as `notifications/message`
+    /// at `level` and above.
+    #[allow(deprecated)] // MCP logging, deprecated from protocol 2026-07-28 on
+    async fn set_level(
+        &self,
+        request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.session.set(request.level);
+        Ok(())
     }
 
     async fn list_tools(
@@ -61,13 +77,8 @@ impl ServerHandler for Server {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let arguments = request.arguments.unwrap_or_default();
-        // A request served by a stateless HTTP server (`--stateless`) comes without a
-        // session (`Stops::of` finds no session stop), so the client cannot answer a
-        // request from the server mid-run: anything that asks the client (elicitation)
-        // must check for the session here and fail with a message saying that it needs
-        // the stateful mode.
         match request.name.as_ref() {
-            "execute" => Ok(self.execute(arguments, &Stops::of(&context)).await.into()),
+            "execute" => Ok(self.execute(arguments, &context).await.into()),
             "search" if self.search_enabled() => Ok(self.search(arguments).into()),
             other => Err(ErrorData::invalid_params(
                 format!(
@@ -137,9 +148,13 @@ impl Server {
         tools
     }
 
-    async fn execute(&self, arguments: JsonObject, stops: &Stops) -> CallToolResult {
+    async fn execute(
+        &self,
+        arguments: JsonObject,
+        context: &RequestContext<RoleServer>,
+    ) -> CallToolResult {
         let outcome = match code_argument(arguments) {
-            Ok(code) => self.run(&code, stops).await,
+            Ok(code) => self.run(&code, context).await,
             Err(message) => Outcome::failure(
                 ExecError::new(ErrorKind::InvalidRequest, message),
                 Vec::new(),
@@ -164,17 +179,51 @@ impl Server {
         answer
     }
 
-    /// Runs `code` until it finishes or one of `stops` fires; the run is cancelled by
-    /// dropping it.
-    async fn run(&self, code: &str, stops: &Stops) -> Outcome {
+    /// Runs `code` for the request `context` until it finishes or one of its stops
+    /// fires; the run is cancelled by dropping it. Meanwhile, calls that need approval
+    /// are asked of the request's client, and the client hears of the run's progress
+    /// when it listens.
+    async fn run(&self, code: &str, context: &RequestContext<RoleServer>) -> Outcome {
         let offer = self.inner.catalog.current();
+        let stops = Stops::of(context);
+        let executor = &self.inner.executor;
+        let (approver, questions) =
+            approval::for_request(context, executor.limits().approval_timeout());
+        let mut run = executor.run(code, &offer.registry).approver(approver);
+        let mut live = match live::for_request(context, &self.session) {
+            Some((observer, live)) => {
+                run = run.on_progress(observer);
+                Some(live)
+            }
+            None => None,
+        };
+        let forward = async {
+            match &mut live {
+                Some(live) => live.forward().await,
+                None => std::future::pending().await,
+            }
+        };
         let record = RunRecord::start();
-        let outcome = tokio::select! {
+        let finished = tokio::select! {
             biased;
-            outcome = self.inner.executor.execute(code, &offer.registry) => outcome,
-            reason = stops.fired() => {
+            outcome = run.execute() => Ok(outcome),
+            never = questions.ask_all() => match never {},
+            never = forward => match never {},
+            reason = stops.fired() => Err(reason),
+        };
+        let outcome = match finished {
+            Ok(outcome) => {
+                if let Some(live) = live {
+                    live.finish().await;
+                }
+                outcome
+            }
+            Err(reason) => {
                 tracing::info!("{}", reason.message());
-                Outcome::failure(ExecError::new(ErrorKind::Cancelled, reason.message()), Vec::new())
+                Outcome::failure(
+                    ExecError::new(ErrorKind::Cancelled, reason.message()),
+                    Vec::new(),
+                )
             }
         };
         record.finish(&outcome);

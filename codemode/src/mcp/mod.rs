@@ -1,11 +1,13 @@
 //! The MCP server: `execute` (and optionally `search`) over stdio and streamable HTTP.
 
+mod approval;
 mod attachments;
 mod catalog;
 mod cli;
 mod description;
 mod handler;
 mod http;
+mod live;
 mod peers;
 mod serve;
 mod stop;
@@ -20,6 +22,7 @@ use crate::limits::Limits;
 use crate::registry::{Capability, Registry, RegistryError};
 use crate::upstream::{UpstreamError, Upstreams};
 use catalog::Catalog;
+use live::SessionLog;
 use peers::Peers;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
@@ -41,6 +44,9 @@ use std::sync::{Arc, Weak};
 #[derive(Clone)]
 pub struct Server {
     inner: Arc<Inner>,
+    /// The client session's logging level: each session served gets its own
+    /// ([`Server::for_session`]).
+    session: Arc<SessionLog>,
 }
 
 struct Inner {
@@ -55,6 +61,14 @@ impl Server {
     /// A builder starting from every `#[codemode::tool]` in the binary.
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
+    }
+
+    /// The server for a new client session: shared state, session state of its own.
+    pub(crate) fn for_session(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            session: Arc::default(),
+        }
     }
 
     /// The registry the server runs code against now.
@@ -191,6 +205,20 @@ impl ServerBuilder {
         Ok(self)
     }
 
+    /// Makes the functions `pattern` names wait for the approval of the client's user
+    /// before each call, asked with `elicitation/create`: a path (`fs.write`), a
+    /// namespace (`fs.*`, also an upstream's, whose tools may change) or everything
+    /// (`*`). See [`Registry::require_approval`].
+    pub fn require_approval(mut self, pattern: &str) -> Result<Self, RegistryError> {
+        let mut registry = self.registry?;
+        registry.require_approval(pattern)?;
+        if let Some((_, base)) = &mut self.upstreams {
+            base.require_approval(pattern)?;
+        }
+        self.registry = Ok(registry);
+        Ok(self)
+    }
+
     /// Sets the budget of the TypeScript declarations in the `execute` description,
     /// in bytes (default 16 KiB). Over it, the description lists each namespace with
     /// its description and function names only, and `search` is offered.
@@ -243,7 +271,10 @@ impl ServerBuilder {
                 }
             });
         }
-        Ok(Server { inner })
+        Ok(Server {
+            inner,
+            session: Arc::default(),
+        })
     }
 }
 

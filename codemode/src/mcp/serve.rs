@@ -158,6 +158,9 @@ pub fn serve_command(
     if let Some(bytes) = line.memory_bytes {
         limits = limits.with_memory_bytes(bytes);
     }
+    if let Some(timeout) = line.approval_timeout {
+        limits = limits.with_approval_timeout(timeout);
+    }
     let mut builder = Server::builder()
         .name(options.name)
         .version(options.version)
@@ -172,6 +175,15 @@ pub fn serve_command(
             Err(error) => {
                 eprintln!("error: {error}");
                 return 1;
+            }
+        };
+    }
+    for pattern in &line.require_approval {
+        builder = match builder.require_approval(pattern) {
+            Ok(builder) => builder,
+            Err(error) => {
+                eprintln!("error: --require-approval: {error}");
+                return 2;
             }
         };
     }

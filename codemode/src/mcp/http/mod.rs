@@ -53,7 +53,7 @@ fn app(server: Server, options: &HttpOptions) -> App {
         .disable_allowed_origins()
         .with_max_request_body_bytes(options.max_body_bytes)
         .with_cancellation_token(streams.clone());
-    let new_server = move || Ok(server.clone());
+    let new_server = move || Ok(server.for_session());
     let mcp = if options.stateless {
         let config = config
             .with_legacy_session_mode(false)
