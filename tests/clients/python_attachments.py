@@ -21,8 +21,8 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.types import ImageContent, TextContent
 
-SERVER = sys.argv[1]
-EVERYTHING = sys.argv[2]
+SERVER = os.path.abspath(sys.argv[1])
+EVERYTHING = os.path.abspath(sys.argv[2])
 
 
 def png(width: int, height: int) -> bytes:
