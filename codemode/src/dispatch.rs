@@ -69,7 +69,7 @@ pub(crate) fn start_after_approval(
     let task = runtime.spawn(async move {
         let spec = function.shared_spec();
         let path = spec.path();
-        if let Err(refusal) = gate.ask(&path, &args.to_value()).await {
+        if let Err(refusal) = gate.ask(&path, &args).await {
             return done(Err(refusal));
         }
         if gate.stopped() {

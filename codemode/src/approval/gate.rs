@@ -4,7 +4,7 @@
 
 use super::{Approval, ApprovalRequest, Approver};
 use crate::protocol::RunControl;
-use crate::value::Value;
+use crate::registry::CallArguments;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -55,7 +55,7 @@ impl Gate {
 
     /// Waits until the call of `path` with `arguments` is approved; the error is the
     /// message the call fails with when it is not.
-    pub(crate) async fn ask(&self, path: &str, arguments: &Value) -> Result<(), String> {
+    pub(crate) async fn ask(&self, path: &str, arguments: &CallArguments) -> Result<(), String> {
         let _pause = self.control.pause();
         let answered = tokio::time::timeout(self.timeout, async {
             let _turn = self.turn.lock().await;
@@ -71,7 +71,7 @@ impl Gate {
             let answer = approver
                 .approve(ApprovalRequest {
                     function: path.to_owned(),
-                    arguments: arguments.clone(),
+                    arguments: arguments.to_value(),
                     code: Arc::clone(&self.code),
                 })
                 .await;
