@@ -4,12 +4,27 @@
 use arbitrary::Arbitrary;
 use codemode::{ErrorKind, Executor, HostFunction, Limits, Outcome, Registry};
 use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Levels of arrays and objects a host call's arguments may have, the arguments object
 /// itself being the first.
 const ARGUMENT_NESTING: usize = 127;
+
+/// The files of a corpus folder, given relative to the repository's root, in name order.
+pub fn corpus_files(folder: &str) -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
+        .map(|entry| entry.expect("a corpus entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{} is empty", folder.display());
+    files
+}
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,

@@ -3,4 +3,4 @@
 
 mod checks;
 
-pub use checks::{check_program, check_round_trip, Shape};
+pub use checks::{check_program, check_round_trip, corpus_files, Shape};

@@ -6,32 +6,18 @@
 use super::tests::assert_no_differences;
 use arbitrary::{Arbitrary, Unstructured};
 use rquickjs::{CatchResultExt, Context, Function, Persistent, Runtime};
-use std::path::{Path, PathBuf};
 
-// The fuzz targets' value model, shared with them; only `Shape` is used here.
+// The fuzz targets' value model and corpus listing, shared with them; only `Shape` and
+// `corpus_files` are used here.
 #[allow(dead_code)]
 #[path = "../../../../../fuzz/src/checks.rs"]
 mod checks;
-
-/// The files of a corpus folder, relative to the repository's root, in name order.
-fn corpus(folder: &str) -> Vec<PathBuf> {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .unwrap_or_else(|error| panic!("{}: {error}", folder.display()))
-        .map(|entry| entry.expect("a corpus entry").path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "{} is empty", folder.display());
-    files
-}
 
 /// The expressions of the fuzz corpus's shapes and of `extra` more shapes drawn from
 /// fixed pseudo-random bytes.
 fn shape_expressions(extra: u64) -> Vec<String> {
     let mut expressions = Vec::new();
-    for file in corpus("fuzz/corpus/bridge_values") {
+    for file in checks::corpus_files("fuzz/corpus/bridge_values") {
         let bytes = std::fs::read(&file).expect("a readable corpus file");
         if let Ok(shape) = checks::Shape::arbitrary_take_rest(Unstructured::new(&bytes)) {
             expressions.push(shape.expression());
@@ -173,7 +159,7 @@ const DEEPER_THAN_MATCHED: &[&str] = &["args_deep.js"];
 fn hostile_programs_end_as_with_the_engines_json() {
     let mut found = Vec::new();
     let mut finished = 0;
-    let files = corpus("tests/corpus/sandbox");
+    let files = checks::corpus_files("tests/corpus/sandbox");
     for file in &files {
         let code = std::fs::read_to_string(file).expect("a readable corpus file");
         let ours = run_hostile(&code, true);
