@@ -1,6 +1,6 @@
 //! Values and JSON: the conversions both ways, bytes as base64 strings in JSON.
 
-use super::{Bytes, Map, Value};
+use super::{Map, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Serialize, Serializer};
@@ -103,8 +103,9 @@ pub(crate) fn base64_encode(bytes: &[u8]) -> String {
 }
 
 /// The bytes of base64 text (standard alphabet, padded), if it is valid.
-pub(crate) fn base64_decode(text: &str) -> Option<Bytes> {
-    STANDARD.decode(text).ok().map(Bytes)
+#[cfg(any(feature = "mcp", test))]
+pub(crate) fn base64_decode(text: &str) -> Option<super::Bytes> {
+    STANDARD.decode(text).ok().map(super::Bytes)
 }
 
 /// Characters of the base64 text of `len` bytes.
@@ -127,6 +128,7 @@ pub(crate) fn json_kind(value: &Json) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Bytes;
     use serde_json::json;
 
     #[test]

@@ -23,7 +23,9 @@ pub use bytes::Bytes;
 pub use error::ValueError;
 pub use map::Map;
 
-pub(crate) use json::{base64_decode, base64_encode, base64_len, json_kind};
+#[cfg(feature = "mcp")]
+pub(crate) use json::base64_decode;
+pub(crate) use json::{base64_encode, base64_len, json_kind};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
