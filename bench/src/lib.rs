@@ -2,6 +2,8 @@
 //! criterion benches. The same JavaScript runs on both sides.
 
 use codemode::{HostFunction, Registry};
+use schemars::JsonSchema;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -31,18 +33,9 @@ pub const WAIT: &str = "async () => await codemode.wait({})";
 
 /// The registry both sides offer: `add`, `rows`, and `wait` (released by `gate`).
 pub fn registry(gate: Arc<Semaphore>) -> Registry {
-    let mut registry = Registry::new();
     let add = HostFunction::new("add", |args: Value| async move {
         Ok(json!(
             args["a"].as_i64().unwrap_or(0) + args["b"].as_i64().unwrap_or(0)
-        ))
-    });
-    let rows = HostFunction::new("rows", |args: Value| async move {
-        let n = args["n"].as_u64().unwrap_or(0);
-        Ok(Value::Array(
-            (0..n)
-                .map(|i| json!({ "id": i, "group": format!("g{}", i % 50), "score": i % 97, "active": i % 3 != 0 }))
-                .collect(),
         ))
     });
     let wait = HostFunction::new("wait", move |_: Value| {
@@ -52,8 +45,36 @@ pub fn registry(gate: Arc<Semaphore>) -> Registry {
             Ok(json!(true))
         }
     });
-    for function in [add, rows, wait] {
+    let mut registry = Registry::with_collected_tools().expect("unique names");
+    for function in [add, wait] {
         registry.register(function).expect("unique names");
     }
     registry
+}
+
+/// One row of the `rows` tool's result.
+#[derive(Serialize, JsonSchema)]
+pub struct Row {
+    id: u64,
+    group: String,
+    score: u64,
+    active: bool,
+}
+
+/// `n` rows in 50 groups, two thirds of them active: the data the CPU-bound workload
+/// reshapes, returned the way a typed tool returns it.
+///
+/// # Arguments
+///
+/// * `n` - How many rows.
+#[codemode::tool]
+async fn rows(n: u64) -> Vec<Row> {
+    (0..n)
+        .map(|i| Row {
+            id: i,
+            group: format!("g{}", i % 50),
+            score: i % 97,
+            active: i % 3 != 0,
+        })
+        .collect()
 }

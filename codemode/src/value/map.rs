@@ -1,6 +1,7 @@
 //! The entries of an object value, in the order JavaScript lists them.
 
 use super::Value;
+use foldhash::fast::RandomState;
 use indexmap::IndexMap;
 use std::fmt;
 use std::ops::Index;
@@ -9,7 +10,9 @@ use std::ops::Index;
 /// own keys on the way in, insertion order otherwise.
 #[derive(Clone, Default, PartialEq)]
 pub struct Map {
-    entries: IndexMap<String, Value>,
+    /// Keys hashed with a seeded foldhash: objects are many and their keys short, where
+    /// SipHash cost more than building the rest of the entry.
+    entries: IndexMap<String, Value, RandomState>,
 }
 
 impl Map {
@@ -21,7 +24,7 @@ impl Map {
     /// An empty map with room for `capacity` entries.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            entries: IndexMap::with_capacity(capacity),
+            entries: IndexMap::with_capacity_and_hasher(capacity, RandomState::default()),
         }
     }
 
