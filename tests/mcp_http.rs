@@ -95,7 +95,8 @@ async fn several_clients_have_their_own_sessions() {
         .send()
         .await
         .expect("the server answers");
-    assert!(ended.status().is_success(), "{}", ended.status());
+    // 200, as the official SDKs' servers answer; their Python client warns on 202.
+    assert_eq!(ended.status(), reqwest::StatusCode::OK);
     let add = json!({
         "jsonrpc": "2.0",
         "id": 2,

@@ -2,8 +2,9 @@
 streamable HTTP with a bearer token, over stateless streamable HTTP, through the SDK's
 HTTP client for the server's refusals (401, 403, 413, 400), cancels runs with
 `notifications/cancelled` over stdio and streamable HTTP, answers approvals
-(`--require-approval`) through its `elicitation_callback`, and follows runs through
-`progress_callback` and `logging_callback` over both.
+(`--require-approval`) through its `elicitation_callback`, follows runs through
+`progress_callback` and `logging_callback` over both, and ends every HTTP session
+without the SDK logging a warning.
 
 Usage: python python_client.py PATH_TO_mcp_server_BINARY
 
@@ -13,6 +14,7 @@ this script checks the answers. It exits non-zero on the first mismatch.
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import subprocess
@@ -321,7 +323,20 @@ async def refusals() -> int:
     return checks
 
 
+class Warnings(logging.Handler):
+    """Keeps what the SDK logs at warning level and above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 async def main() -> None:
+    warnings = Warnings()
+    logging.getLogger("mcp").addHandler(warnings)
     passed = await over_stdio()
     passed += await over_http((), "streamable HTTP with a bearer token")
     passed += await over_http(("--stateless",), "stateless streamable HTTP with a bearer token")
@@ -329,6 +344,10 @@ async def main() -> None:
     passed += await cancellations()
     passed += await approvals()
     passed += await live()
+    ended = [message for message in warnings.messages if "Session termination" in message]
+    assert ended == [], ended
+    passed += 1
+    print("python sdk ends its HTTP sessions without a warning: 1 check passed")
     print(f"python-client: {passed} passed, 0 failed")
 
 

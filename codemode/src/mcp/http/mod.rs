@@ -73,6 +73,7 @@ fn app(server: Server, options: &HttpOptions) -> App {
         let service = StreamableHttpService::new(new_server, Arc::new(sessions.clone()), config);
         Router::new()
             .nest_service("/mcp", service)
+            .layer(axum::middleware::from_fn(sessions::ended_ok))
             .layer(from_fn_with_state(sessions, sessions::admit))
     };
     let mut protected = mcp

@@ -497,3 +497,15 @@ pub(crate) async fn admit(
         .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
     response
 }
+
+/// Middleware: a session ended with `DELETE` is answered 200 OK, as the official SDKs'
+/// servers answer it, where rmcp answers 202; the official Python client logs a
+/// warning for any other status.
+pub(crate) async fn ended_ok(request: Request, next: Next) -> Response {
+    let delete = request.method() == Method::DELETE;
+    let mut response = next.run(request).await;
+    if delete && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::OK;
+    }
+    response
+}
