@@ -120,6 +120,48 @@ async fn everything_over_streamable_http_runs_a_long_operation() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_http_upstream_that_goes_away_fails_its_calls_and_is_reconnected_when_back() {
+    let (mut child, url) = upstreams::everything_over_http().await;
+    let port: u16 = url
+        .trim_end_matches("/mcp")
+        .rsplit(':')
+        .next()
+        .and_then(|port| port.parse().ok())
+        .expect("a port in the URL");
+    let (upstreams, registry) =
+        connect(json!({ "mcpServers": { "everything": { "type": "http", "url": url } } })).await;
+    let echo = "return await codemode.everything.echo({ message: 'hi' });";
+    assert_eq!(ok(&run(&registry, echo).await), &json!("Echo: hi"));
+
+    child.kill().await.expect("server-everything stops");
+    let down = run(&registry, echo).await;
+    let error = down.error.expect("a call to a stopped upstream fails");
+    assert_eq!(error.kind, ErrorKind::Tool);
+    assert!(
+        error
+            .message
+            .starts_with("codemode.everything.echo failed: upstream `everything`"),
+        "{}",
+        error.message
+    );
+
+    // Back on the same address: a later call reconnects (after the restart pause, if
+    // the first attempt comes too soon).
+    let (_child, _) = upstreams::everything_over_http_on(port).await;
+    let mut answer = None;
+    for _ in 0..10 {
+        let outcome = run(&registry, echo).await;
+        if outcome.success {
+            answer = Some(outcome.result);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert_eq!(answer, Some(json!("Echo: hi")), "reconnected");
+    upstreams.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn filesystem_lists_and_reads_files_and_refuses_paths_outside() {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let root = folder.path().canonicalize().expect("a real path");

@@ -62,6 +62,11 @@ pub async fn everything_over_http() -> (Child, String) {
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
         .port();
+    everything_over_http_on(port).await
+}
+
+/// server-everything serving streamable HTTP on `port` of loopback, and its URL.
+pub async fn everything_over_http_on(port: u16) -> (Child, String) {
     let mut child = Command::new(everything())
         .arg("streamableHttp")
         .env("PORT", port.to_string())
