@@ -4,6 +4,7 @@ run, and prints the figures with their ratios.
 
     python3 bench/compare.py            # library and MCP level
     python3 bench/compare.py --library  # library level only
+    python3 bench/compare.py --mcp      # MCP level only
 
 The peers are py-codemode 0.1.1 (V8 through jsrun, with the MCP SDK) and, on Node 24,
 isolated-vm (V8 isolates), quickjs-emscripten (QuickJS in WebAssembly) and
@@ -122,18 +123,8 @@ def peers_table(title, ours, peers, rows):
     return "\n".join(lines)
 
 
-def main():
-    ensure_venv()
-    home = node_home()
-    ensure_node_packages(home)
-    build()
-    workloads = run_json([os.path.join(TARGET, "release", "workloads"), "--print-workloads"])
-    encoded = json.dumps(workloads)
-    started = time.strftime("%Y-%m-%d")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Linux {platform.release()}"
-    node = os.path.join(home, "bin", "node")
-    node_version = sh(node, "--version", capture_output=True).stdout.strip()
-
+def library(workloads, encoded, node):
+    """Runs the library workloads on every side and prints their table."""
     # 1,000 V8 isolates in flight take minutes and gigabytes: the peers' per-run memory
     # is measured with 100 in flight.
     seed_workloads = dict(workloads, memory_runs=PEER_MEMORY_RUNS)
@@ -141,7 +132,6 @@ def main():
     for key, title in NODE_PEERS:
         peers.append((title, run_json([node, os.path.join(HERE, "node_workloads.mjs"), key, NODE_DIR, encoded])))
     ours = run_json([os.path.join(TARGET, "release", "workloads")])
-    print(f"Measured {started} on {machine}; Node {node_version}.\n")
     print(peers_table("Library: one cold sandbox per run", ours, peers, ROWS))
     peaks = ", ".join(
         f"{name} {figures.get('memory_runs', PEER_MEMORY_RUNS)} runs, peak RSS {figures['memory_peak_mib']:.0f} MiB"
@@ -153,8 +143,9 @@ def main():
         f"codemode with 1,000 (peak RSS {ours['memory_peak_mib']:.0f} MiB)."
     )
 
-    if "--library" in sys.argv:
-        return
+
+def mcp(encoded):
+    """Runs the MCP workloads against the seed's server and ours and prints their table."""
     seed_server = [PYTHON, os.path.join(HERE, "seed_server.py")]
     our_server = [os.path.join(TARGET, "release", "examples", "mcp_server"), "--stdio", "--timeout-ms", "120000"]
     mcp_seed = run_json([PYTHON, os.path.join(HERE, "mcp_workloads.py"), encoded, *seed_server], cwd=ROOT)
@@ -163,6 +154,23 @@ def main():
     print()
     print(peers_table("MCP over stdio: one MCP Python SDK client, seed server vs examples/mcp_server", mcp_ours, [("py-codemode", mcp_seed)], rows))
 
+
+def main():
+    ensure_venv()
+    home = node_home()
+    ensure_node_packages(home)
+    build()
+    workloads = run_json([os.path.join(TARGET, "release", "workloads"), "--print-workloads"])
+    encoded = json.dumps(workloads)
+    started = time.strftime("%Y-%m-%d")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Linux {platform.release()}"
+    node = os.path.join(home, "bin", "node")
+    node_version = sh(node, "--version", capture_output=True).stdout.strip()
+    print(f"Measured {started} on {machine}; Node {node_version}.\n")
+    if "--mcp" not in sys.argv:
+        library(workloads, encoded, node)
+    if "--library" not in sys.argv:
+        mcp(encoded)
 
 if __name__ == "__main__":
     main()
