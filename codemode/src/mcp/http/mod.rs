@@ -2,8 +2,9 @@
 //! the listener with its graceful shutdown.
 //!
 //! `/mcp` passes, in order: bearer-token auth, the `Origin` and `Host` checks, the drain
-//! gate, the body limit and, in the stateful mode, the session admission; then rmcp's
-//! streamable HTTP service. `/metrics` takes the same token; `/healthz` is open.
+//! gate, the body limit and, in the stateful mode, the session admission and the answer
+//! to a session's `DELETE`; then rmcp's streamable HTTP service. `/metrics` takes the
+//! same token; `/healthz` is open.
 
 mod auth;
 mod body;
