@@ -11,7 +11,7 @@ mod server;
 
 use rmcp::model::CallToolRequestParams;
 use serde_json::{json, Value};
-use server::{command, http_client_with_token, Client, HttpServer, Workspace, TOKEN};
+use server::{command, free_port, http_client_with_token, Client, HttpServer, Workspace, TOKEN};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -32,13 +32,6 @@ fn nginx_binary() -> PathBuf {
                 "this test needs nginx: install it (`apt-get install nginx` on Debian and Ubuntu; .ci/run does it) and run the test again"
             )
         })
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 /// nginx in the foreground with the repository's configuration, pointed at `replicas`

@@ -121,13 +121,8 @@ async fn everything_over_streamable_http_runs_a_long_operation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_http_upstream_that_goes_away_fails_its_calls_and_is_reconnected_when_back() {
-    let (mut child, url) = upstreams::everything_over_http().await;
-    let port: u16 = url
-        .trim_end_matches("/mcp")
-        .rsplit(':')
-        .next()
-        .and_then(|port| port.parse().ok())
-        .expect("a port in the URL");
+    let port = server::free_port();
+    let (mut child, url) = upstreams::everything_over_http_on(port).await;
     let (upstreams, registry) =
         connect(json!({ "mcpServers": { "everything": { "type": "http", "url": url } } })).await;
     let echo = "return await codemode.everything.echo({ message: 'hi' });";

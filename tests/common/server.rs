@@ -16,6 +16,14 @@ use tokio::process::{Child, Command};
 /// A connected rmcp client.
 pub type Client = RunningService<RoleClient, ()>;
 
+/// A port on loopback that nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
 /// The example server binary. `cargo test --workspace` builds it along with the tests;
 /// a narrower `cargo test` that skipped examples builds it here.
 pub fn example_binary() -> PathBuf {

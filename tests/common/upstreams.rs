@@ -58,11 +58,7 @@ pub async fn connect(json: Value) -> (Upstreams, Registry) {
 
 /// `mcp-server-everything streamableHttp` on a free loopback port, and its endpoint.
 pub async fn everything_over_http() -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    everything_over_http_on(port).await
+    everything_over_http_on(super::server::free_port()).await
 }
 
 /// server-everything serving streamable HTTP on `port` of loopback, and its URL.
